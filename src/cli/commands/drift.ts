@@ -1,0 +1,13 @@
+// Placeholder until the owning issue lands: registers the command so --help lists it.
+import type { Command } from 'commander';
+import { MapsyncError } from '../../errors.js';
+import { action } from '../action.js';
+
+export function registerDrift(program: Command): void {
+  program
+    .command('drift')
+    .description('(not built yet)')
+    .action(action(async () => {
+      throw new MapsyncError('drift is not built yet');
+    }));
+}

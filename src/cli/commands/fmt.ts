@@ -1,0 +1,13 @@
+// Placeholder until the owning issue lands: registers the command so --help lists it.
+import type { Command } from 'commander';
+import { MapsyncError } from '../../errors.js';
+import { action } from '../action.js';
+
+export function registerFmt(program: Command): void {
+  program
+    .command('fmt')
+    .description('(not built yet)')
+    .action(action(async () => {
+      throw new MapsyncError('fmt is not built yet');
+    }));
+}

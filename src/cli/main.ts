@@ -1,0 +1,30 @@
+// The mapsync command line: global flags, then one thin module per command.
+import { Command } from 'commander';
+import { reportError } from './action.js';
+import { registerValidate } from './commands/validate.js';
+import { registerFmt } from './commands/fmt.js';
+import { registerPlan } from './commands/plan.js';
+import { registerApply } from './commands/apply.js';
+import { registerDrift } from './commands/drift.js';
+import { registerImport } from './commands/import.js';
+
+const program = new Command('mapsync')
+  .description('GitOps for CRM user mappings: validate, plan and apply Salesforce <-> Outreach user mappings kept as YAML')
+  .option('--config <file>', 'settings file', undefined)
+  .option('--debug', 'show stack traces and request details (never credentials)')
+  .option('--no-color', 'plain output even on a terminal')
+  .showHelpAfterError('(run with --help for usage)')
+  .configureHelp({ showGlobalOptions: true });
+
+registerValidate(program);
+registerFmt(program);
+registerPlan(program);
+registerApply(program);
+registerDrift(program);
+registerImport(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  process.exitCode = reportError(err, process.argv.includes('--debug'));
+}

@@ -1,0 +1,92 @@
+// mapsync.config.yaml: optional project settings. Flags override it; defaults match CONTRACT.
+import { readFile } from 'node:fs/promises';
+import { parse } from 'yaml';
+import { MapsyncError } from './errors.js';
+
+export interface SafetyConfig {
+  /** The removal guard applies only when the live store holds at least this many mappings. */
+  minExisting: number;
+  /** A plan that removes more than this fraction of the live mappings is unsafe. */
+  maxRemovalFraction: number;
+}
+
+export interface Config {
+  /** Where the desired-state YAML lives. */
+  mappingsDir: string;
+  /** Store spec: `file:PATH`, `salesforce` or `outreach`. */
+  store: string;
+  /** Journal and snapshots of applies. */
+  stateDir: string;
+  safety: SafetyConfig;
+  salesforce: { field: string };
+  outreach: { field: string };
+}
+
+export const DEFAULT_CONFIG: Config = {
+  mappingsDir: 'mappings',
+  store: 'file:.mapsync/live.json',
+  stateDir: '.mapsync',
+  safety: { minExisting: 10, maxRemovalFraction: 0.25 },
+  salesforce: { field: 'Outreach_User_Id__c' },
+  outreach: { field: 'custom1' },
+};
+
+export const CONFIG_FILE = 'mapsync.config.yaml';
+
+type Json = Record<string, unknown>;
+
+function section(raw: Json, key: string, file: string): Json {
+  const value = raw[key];
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new MapsyncError(`${file}: "${key}" must be a mapping`);
+  }
+  return value as Json;
+}
+
+function pick<T>(value: unknown, fallback: T, check: (v: unknown) => boolean, where: string, expected: string): T {
+  if (value === undefined || value === null) return fallback;
+  if (!check(value)) throw new MapsyncError(`${where} must be ${expected}`);
+  return value as T;
+}
+
+const isString = (v: unknown) => typeof v === 'string' && v.length > 0;
+const KNOWN_KEYS = new Set(['mappingsDir', 'store', 'stateDir', 'safety', 'salesforce', 'outreach']);
+
+/** Reads the config file if present; a missing default file means defaults. */
+export async function loadConfig(path: string | undefined): Promise<Config> {
+  const file = path ?? CONFIG_FILE;
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && path === undefined) return structuredClone(DEFAULT_CONFIG);
+    throw new MapsyncError(`cannot read config ${file}: ${(err as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = parse(text, { maxAliasCount: 100 }) ?? {};
+  } catch (err) {
+    throw new MapsyncError(`${file}: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (typeof raw !== 'object' || Array.isArray(raw) || raw === null) throw new MapsyncError(`${file}: expected a mapping of settings`);
+  const json = raw as Json;
+  for (const key of Object.keys(json)) {
+    if (!KNOWN_KEYS.has(key)) throw new MapsyncError(`${file}: unknown setting "${key}"`, { hint: `known settings: ${[...KNOWN_KEYS].join(', ')}` });
+  }
+  const safety = section(json, 'safety', file);
+  const salesforce = section(json, 'salesforce', file);
+  const outreach = section(json, 'outreach', file);
+  const d = DEFAULT_CONFIG;
+  return {
+    mappingsDir: pick(json.mappingsDir, d.mappingsDir, isString, `${file}: mappingsDir`, 'a path'),
+    store: pick(json.store, d.store, isString, `${file}: store`, 'a store spec'),
+    stateDir: pick(json.stateDir, d.stateDir, isString, `${file}: stateDir`, 'a path'),
+    safety: {
+      minExisting: pick(safety.minExisting, d.safety.minExisting, (v) => Number.isInteger(v) && (v as number) >= 0, `${file}: safety.minExisting`, 'a whole number >= 0'),
+      maxRemovalFraction: pick(safety.maxRemovalFraction, d.safety.maxRemovalFraction, (v) => typeof v === 'number' && v >= 0 && v <= 1, `${file}: safety.maxRemovalFraction`, 'a number from 0 to 1'),
+    },
+    salesforce: { field: pick(salesforce.field, d.salesforce.field, isString, `${file}: salesforce.field`, 'a field API name') },
+    outreach: { field: pick(outreach.field, d.outreach.field, isString, `${file}: outreach.field`, 'an attribute name such as custom1') },
+  };
+}

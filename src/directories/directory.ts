@@ -1,0 +1,35 @@
+// Who is 005…? Who is 42? Look-ups used by the plan's checks. A directory answers only for the
+// users it was asked about, so an adapter can batch its requests.
+import type { CrmUserId, OutreachUserId } from '../model.js';
+
+export interface CrmUser {
+  /** Canonical 18-character ID. */
+  id: CrmUserId;
+  name: string;
+  email?: string;
+  active: boolean;
+}
+
+export interface OutreachUser {
+  id: OutreachUserId;
+  name: string;
+  email?: string;
+  locked: boolean;
+}
+
+export interface CrmDirectory {
+  /** Shown in messages, e.g. "Salesforce" or ".mapsync/live.json". */
+  readonly source: string;
+  /** The users found among `ids`; an ID missing from the result is unknown to the directory. */
+  findUsers(ids: readonly CrmUserId[]): Promise<Map<CrmUserId, CrmUser>>;
+}
+
+export interface OutreachDirectory {
+  readonly source: string;
+  findUsers(ids: readonly OutreachUserId[]): Promise<Map<OutreachUserId, OutreachUser>>;
+}
+
+export interface Directories {
+  crm?: CrmDirectory;
+  outreach?: OutreachDirectory;
+}

@@ -1,0 +1,117 @@
+// The nouns of mapsync. Types only: behaviour lives next to the code that owns it.
+
+/** A Salesforce User ID in canonical 18-character form. */
+export type CrmUserId = string;
+/** An Outreach user id (integer >= 1). */
+export type OutreachUserId = number;
+
+/** Where something was written, relative to the working directory; 1-based. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** One entry of mappings/*.yaml, after validation. */
+export interface DesiredMapping {
+  crmUserId: CrmUserId;
+  outreachUserId: OutreachUserId;
+  name?: string;
+  email?: string;
+  note?: string;
+  location: SourceLocation;
+}
+
+export interface DesiredState {
+  /** Files read, relative to the working directory, sorted. */
+  files: string[];
+  mappings: DesiredMapping[];
+}
+
+/** One mapping as the live store holds it. Names are filled in where the store or a directory knows them. */
+export interface LiveMapping {
+  crmUserId: CrmUserId;
+  outreachUserId: OutreachUserId;
+  crmUserName?: string;
+  outreachUserName?: string;
+}
+
+export interface LiveState {
+  mappings: LiveMapping[];
+  /** Problems found while reading the store (e.g. a field value that is not a valid id). */
+  warnings: Warning[];
+}
+
+export interface RemoveChange {
+  action: 'remove';
+  crmUserId: CrmUserId;
+  outreachUserId: OutreachUserId;
+  crmUserName?: string;
+  outreachUserName?: string;
+}
+
+export interface AddChange {
+  action: 'add';
+  crmUserId: CrmUserId;
+  outreachUserId: OutreachUserId;
+  name?: string;
+  file: string;
+  line: number;
+}
+
+export type Change = RemoveChange | AddChange;
+
+export type WarningCode =
+  | 'name-mismatch'
+  | 'crm-user-inactive'
+  | 'outreach-user-locked'
+  | 'live-duplicate'
+  | 'unsafe-removals'
+  /** A store field holds something that is not a valid id; it is not taken as a mapping. */
+  | 'live-invalid-value';
+
+export interface Warning {
+  code: WarningCode;
+  message: string;
+  crmUserId?: CrmUserId;
+  outreachUserId?: OutreachUserId;
+}
+
+export type PlanErrorCode = 'unknown-crm-user' | 'unknown-outreach-user';
+
+/** A problem that makes the plan unusable (exit 1); it points at the YAML that caused it. */
+export interface PlanError {
+  code: PlanErrorCode;
+  message: string;
+  file: string;
+  line: number;
+  column: number;
+}
+
+export interface PlanSummary {
+  add: number;
+  remove: number;
+  unchanged: number;
+}
+
+/** The saved-plan format (CONTRACT §3). Plain data: saved, rendered, compared, applied later. */
+export interface Plan {
+  formatVersion: 1;
+  store: string;
+  liveFingerprint: string;
+  desiredFingerprint: string;
+  summary: PlanSummary;
+  /** All removes, then all adds; each group sorted by crmUserId, then outreachUserId. */
+  changes: Change[];
+  warnings: Warning[];
+  /** Present and non-empty only when the plan cannot be applied. */
+  errors?: PlanError[];
+}
+
+/** What a store reports for one change it was asked to make. */
+export interface ChangeResult {
+  change: Change;
+  ok: boolean;
+  /** Why it failed, in the store's words (never a credential). */
+  error?: string;
+}

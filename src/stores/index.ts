@@ -1,0 +1,24 @@
+// Chooses a store from its spec ("file:PATH", "salesforce", "outreach").
+import { MapsyncError } from '../errors.js';
+import type { MappingStore, StoreContext, StoreFactory } from './store.js';
+
+// Loaded lazily so `validate` never pays for jsforce or the HTTP clients.
+const factories: Record<string, () => Promise<StoreFactory>> = {
+  file: async () => (await import('./fileStore.js')).createFileStore,
+  salesforce: async () => (await import('./salesforceStore.js')).createSalesforceStore,
+  outreach: async () => (await import('./outreachStore.js')).createOutreachStore,
+};
+
+export function parseStoreSpec(spec: string): { kind: string; argument: string | undefined } {
+  const colon = spec.indexOf(':');
+  return colon < 0 ? { kind: spec, argument: undefined } : { kind: spec.slice(0, colon), argument: spec.slice(colon + 1) };
+}
+
+export async function openStore(spec: string, context: StoreContext): Promise<MappingStore> {
+  const { kind, argument } = parseStoreSpec(spec);
+  const load = factories[kind];
+  if (!load) {
+    throw new MapsyncError(`unknown store "${spec}"`, { hint: `use one of: file:PATH, ${Object.keys(factories).filter((k) => k !== 'file').join(', ')}` });
+  }
+  return (await load())(argument, context);
+}
