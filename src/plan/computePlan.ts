@@ -1,8 +1,17 @@
-// Placeholder until the reconciler issue lands: the plan engine's public signature.
+// The plan engine: desired (mappings/) vs live (the store), diffed by (CRM user, Outreach user)
+// pair, checked against the user directories, guarded against mass removal. Pure apart from the
+// directory look-ups, and linear: every join is a Map keyed by pair or by id.
 import type { SafetyConfig } from '../config.js';
 import type { Directories } from '../directories/directory.js';
-import type { DesiredState, LiveState, Plan } from '../model.js';
-import { MapsyncError } from '../errors.js';
+import type {
+  AddChange, CrmUserId, DesiredMapping, DesiredState, LiveMapping, LiveState, OutreachUserId, Plan, PlanError,
+  RemoveChange, Warning,
+} from '../model.js';
+import { checkDesired, checkLiveOnly, lookUpUsers, type DirectoryLookups } from './directoryChecks.js';
+import { desiredFingerprint, liveFingerprint } from './fingerprint.js';
+import { findLiveDuplicates } from './liveDuplicates.js';
+import { comparePairs, pairKey } from './order.js';
+import { removalGuard } from './removalGuard.js';
 
 export interface PlanInput {
   storeSpec: string;
@@ -12,6 +21,99 @@ export interface PlanInput {
   safety: SafetyConfig;
 }
 
-export async function computePlan(_input: PlanInput): Promise<Plan> {
-  throw new MapsyncError('planning is not built yet');
+export interface PlanDetails {
+  plan: Plan;
+  /** The live state with names filled in from the directories where the store had none (a copy). */
+  live: LiveState;
+}
+
+export async function computePlan(input: PlanInput): Promise<Plan> {
+  return (await computePlanDetails(input)).plan;
+}
+
+export async function computePlanDetails(input: PlanInput): Promise<PlanDetails> {
+  const { desired, live } = input;
+
+  const crmIds = new Set<CrmUserId>();
+  const outreachIds = new Set<OutreachUserId>();
+  for (const m of desired.mappings) { crmIds.add(m.crmUserId); outreachIds.add(m.outreachUserId); }
+  for (const m of live.mappings) { crmIds.add(m.crmUserId); outreachIds.add(m.outreachUserId); }
+  const lookups = await lookUpUsers(input.directories, crmIds, outreachIds);
+
+  const liveMappings = live.mappings.map((m) => withDirectoryNames(m, lookups));
+  const liveByPair = new Map<string, LiveMapping>();
+  for (const m of liveMappings) if (!liveByPair.has(pairKey(m))) liveByPair.set(pairKey(m), m);
+  const desiredByPair = new Map<string, DesiredMapping>();
+  for (const m of desired.mappings) desiredByPair.set(pairKey(m), m);
+
+  const errors: PlanError[] = [];
+  const mappingWarnings: Warning[] = [];
+  const removes: RemoveChange[] = [];
+  const adds: AddChange[] = [];
+  let unchanged = 0;
+
+  for (const [key, m] of liveByPair) {
+    if (desiredByPair.has(key)) continue;
+    removes.push(removeOf(m));
+    checkLiveOnly(m, mappingWarnings);
+  }
+  for (const [key, m] of desiredByPair) {
+    const livePair = liveByPair.get(key);
+    if (livePair) unchanged++;
+    else adds.push(addOf(m));
+    checkDesired(m, livePair, lookups, errors, mappingWarnings);
+  }
+  removes.sort(comparePairs);
+  adds.sort(comparePairs);
+  mappingWarnings.sort((a, b) => comparePairs(a as Required<Warning>, b as Required<Warning>));
+  errors.sort(compareLocations);
+
+  const summary = { add: adds.length, remove: removes.length, unchanged };
+  const guard = removalGuard(summary, input.safety);
+  const warnings: Warning[] = [
+    ...(guard ? [guard] : []),
+    ...live.warnings,
+    ...findLiveDuplicates(live.mappings),
+    ...mappingWarnings,
+  ];
+
+  const plan: Plan = {
+    formatVersion: 1,
+    store: input.storeSpec,
+    liveFingerprint: liveFingerprint(live),
+    desiredFingerprint: desiredFingerprint(desired),
+    summary,
+    changes: [...removes, ...adds],
+    warnings,
+  };
+  if (errors.length > 0) plan.errors = errors;
+  return { plan, live: { mappings: liveMappings, warnings: live.warnings } };
+}
+
+function withDirectoryNames(m: LiveMapping, lookups: DirectoryLookups): LiveMapping {
+  const crmUserName = m.crmUserName ?? lookups.crm?.users.get(m.crmUserId)?.name;
+  const outreachUserName = m.outreachUserName ?? lookups.outreach?.users.get(m.outreachUserId)?.name;
+  if (crmUserName === m.crmUserName && outreachUserName === m.outreachUserName) return m;
+  const filled: LiveMapping = { crmUserId: m.crmUserId, outreachUserId: m.outreachUserId };
+  if (crmUserName !== undefined) filled.crmUserName = crmUserName;
+  if (outreachUserName !== undefined) filled.outreachUserName = outreachUserName;
+  return filled;
+}
+
+function removeOf(m: LiveMapping): RemoveChange {
+  const change: RemoveChange = { action: 'remove', crmUserId: m.crmUserId, outreachUserId: m.outreachUserId };
+  if (m.crmUserName !== undefined) change.crmUserName = m.crmUserName;
+  if (m.outreachUserName !== undefined) change.outreachUserName = m.outreachUserName;
+  return change;
+}
+
+function addOf(m: DesiredMapping): AddChange {
+  const change: AddChange = { action: 'add', crmUserId: m.crmUserId, outreachUserId: m.outreachUserId, file: m.location.file, line: m.location.line };
+  if (m.name !== undefined) change.name = m.name;
+  return change;
+}
+
+function compareLocations(a: PlanError, b: PlanError): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return a.line - b.line || a.column - b.column || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
 }

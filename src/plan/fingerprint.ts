@@ -14,3 +14,13 @@ export function fingerprintPairs(pairs: readonly Pair[]): string {
   for (const line of lines) hash.update(line + '\n');
   return `sha256:${hash.digest('hex')}`;
 }
+
+/** The fingerprint a plan records for the live store; apply recomputes it to detect a stale plan. */
+export function liveFingerprint(live: { mappings: readonly Pair[] }): string {
+  return fingerprintPairs(live.mappings);
+}
+
+/** The fingerprint of the desired pairs (mappings/), independent of files, order and names. */
+export function desiredFingerprint(desired: { mappings: readonly Pair[] }): string {
+  return fingerprintPairs(desired.mappings);
+}

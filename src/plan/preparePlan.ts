@@ -1,15 +1,21 @@
-// Placeholder until the reconciler issue lands: the shared "load desired, read live, check,
-// diff" flow used by plan, drift, apply --auto-approve and the GitHub integration.
+// The shared "load desired, read live, check, diff" flow used by plan, drift, apply
+// --auto-approve and the GitHub integration.
+import { relative } from 'node:path';
 import type { CommandContext } from '../cli/context.js';
-import type { DesiredState, LiveState, Plan } from '../model.js';
-import type { MappingStore } from '../stores/store.js';
+import { loadDesired, type ValidationError } from '../desired/load.js';
+import { resolveDirectories } from '../directories/index.js';
 import { MapsyncError } from '../errors.js';
+import type { DesiredState, LiveState, Plan } from '../model.js';
+import { openStore } from '../stores/index.js';
+import type { MappingStore } from '../stores/store.js';
+import { computePlanDetails } from './computePlan.js';
 
 export interface PreparedPlan {
   plan: Plan;
   /** Still open: the caller closes it (apply keeps it to write). */
   store: MappingStore;
   desired: DesiredState;
+  /** As the store listed it, with names filled in from the directories where it had none. */
   live: LiveState;
 }
 
@@ -20,6 +26,44 @@ export interface PrepareOptions {
   mappingsDir?: string;
 }
 
-export async function preparePlan(_context: CommandContext, _options: PrepareOptions = {}): Promise<PreparedPlan> {
-  throw new MapsyncError('planning is not built yet');
+export async function preparePlan(context: CommandContext, options: PrepareOptions = {}): Promise<PreparedPlan> {
+  const mappingsDir = options.mappingsDir ?? context.config.mappingsDir;
+  const loaded = await loadDesired(mappingsDir);
+  if (loaded.errors.length > 0) {
+    for (const error of loaded.errors) context.log.info(formatValidationError(error));
+    const shown = displayDir(mappingsDir);
+    const count = loaded.errors.length;
+    throw new MapsyncError(`${count} ${count === 1 ? 'error' : 'errors'} in ${shown} — no plan was made`, {
+      hint: `run \`mapsync validate${mappingsDir === 'mappings' ? '' : ` --dir ${shown}`}\` and fix them first`,
+    });
+  }
+
+  const storeContext = { config: context.config, env: context.env, log: context.log };
+  const store = await openStore(options.storeSpec ?? context.config.store, storeContext);
+  try {
+    const live = await store.list();
+    const directories = await resolveDirectories(store, storeContext);
+    const details = await computePlanDetails({
+      storeSpec: store.spec,
+      desired: loaded.state,
+      live,
+      directories,
+      safety: context.config.safety,
+    });
+    return { plan: details.plan, store, desired: loaded.state, live: details.live };
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** `file:line:col: error: message [code]`, the way validate prints an error in text form. */
+export function formatValidationError(error: ValidationError): string {
+  const hint = error.hint ? ` (${error.hint})` : '';
+  return `${error.file}:${error.line}:${error.column}: error: ${error.message}${hint} [${error.code}]`;
+}
+
+function displayDir(dir: string): string {
+  const shown = relative(process.cwd(), dir) || '.';
+  return shown.endsWith('/') ? shown : `${shown}/`;
 }
