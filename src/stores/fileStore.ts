@@ -1,7 +1,111 @@
-// Placeholder until the owning issue lands.
+// The embedded file store (`file:PATH`): a JSON file standing in for a live org, for trying
+// mapsync out, for tests and for demos. Same rules as the real stores; writes are atomic and locked.
+import { readFile } from 'node:fs/promises';
+import { normalize, relative, resolve } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import type { CrmDirectory, Directories, OutreachDirectory } from '../directories/directory.js';
 import { MapsyncError } from '../errors.js';
-import type { StoreFactory } from './store.js';
+import type { Change, ChangeResult, LiveState } from '../model.js';
+import { applyChangesInMemory } from './file/applyChanges.js';
+import { emptyDocument, parseStoreDocument, serializeStoreDocument, type StoreDocument } from './file/document.js';
+import { lockStoreFile } from './file/lock.js';
+import type { ApplyHooks, MappingStore, StoreFactory } from './store.js';
 
-export const createFileStore: StoreFactory = async () => {
-  throw new MapsyncError('the file store is not built yet');
+export const DEFAULT_FILE_STORE_PATH = '.mapsync/live.json';
+
+/** How often (in changes) apply reports progress while it hands results back. */
+const PROGRESS_EVERY = 500;
+
+async function readDocument(absolute: string, shown: string): Promise<StoreDocument> {
+  let text: string;
+  try {
+    text = await readFile(absolute, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return emptyDocument();
+    throw new MapsyncError(`cannot read the file store ${shown}: ${code === 'EISDIR' ? 'it is a directory' : (err as Error).message}`);
+  }
+  return parseStoreDocument(text, shown);
+}
+
+function crmDirectory(doc: StoreDocument, shown: string): CrmDirectory | undefined {
+  if (!doc.crmUsers) return undefined;
+  const users = new Map(doc.crmUsers.map((u) => [u.id, u]));
+  return {
+    source: shown,
+    findUsers: async (ids) => new Map(ids.flatMap((id) => (users.has(id) ? [[id, users.get(id)!] as const] : []))),
+  };
+}
+
+function outreachDirectory(doc: StoreDocument, shown: string): OutreachDirectory | undefined {
+  if (!doc.outreachUsers) return undefined;
+  const users = new Map(doc.outreachUsers.map((u) => [u.id, u]));
+  return {
+    source: shown,
+    findUsers: async (ids) => new Map(ids.flatMap((id) => (users.has(id) ? [[id, users.get(id)!] as const] : []))),
+  };
+}
+
+function nameLookup(doc: StoreDocument) {
+  const crm = new Map((doc.crmUsers ?? []).map((u) => [u.id, u.name || undefined]));
+  const outreach = new Map((doc.outreachUsers ?? []).map((u) => [u.id, u.name || undefined]));
+  return { crm: (id: string) => crm.get(id), outreach: (id: number) => outreach.get(id) };
+}
+
+export const createFileStore: StoreFactory = async (argument) => {
+  const path = argument === undefined || argument === '' ? DEFAULT_FILE_STORE_PATH : argument;
+  const absolute = resolve(path);
+  const shown = relative(process.cwd(), absolute) || path;
+  // The directories are read once, at open: plan checks against them before anything is written.
+  const opened = await readDocument(absolute, shown);
+  const directories: Directories = { crm: crmDirectory(opened, shown), outreach: outreachDirectory(opened, shown) };
+
+  const store: MappingStore = {
+    spec: `file:${normalize(path)}`,
+
+    async list(): Promise<LiveState> {
+      const doc = await readDocument(absolute, shown);
+      const names = nameLookup(doc);
+      return {
+        mappings: doc.mappings.map((m) => {
+          const crmUserName = names.crm(m.crmUserId) ?? m.crmUserName;
+          const outreachUserName = names.outreach(m.outreachUserId) ?? m.outreachUserName;
+          return {
+            crmUserId: m.crmUserId,
+            outreachUserId: m.outreachUserId,
+            ...(crmUserName !== undefined ? { crmUserName } : {}),
+            ...(outreachUserName !== undefined ? { outreachUserName } : {}),
+          };
+        }),
+        warnings: [],
+      };
+    },
+
+    async apply(changes: readonly Change[], hooks: ApplyHooks): Promise<ChangeResult[]> {
+      const doc = await readDocument(absolute, shown);
+      let results = applyChangesInMemory(doc, changes, nameLookup(doc));
+      if (results.some((r) => r.ok)) {
+        try {
+          // One atomic write (temp file, fsync, rename): a crash leaves the old or the new file, never a torn one.
+          await writeFileAtomic(absolute, serializeStoreDocument(doc), { fsync: true });
+        } catch (err) {
+          const error = `could not write ${shown}: ${(err as Error).message}`;
+          results = results.map((r) => (r.ok ? { change: r.change, ok: false, error } : r));
+        }
+      }
+      // Outcomes are reported only once they are on disk, so the journal never claims more than happened.
+      let done = 0;
+      for (const result of results) {
+        await hooks.onResult(result);
+        done++;
+        if (done % PROGRESS_EVERY === 0 || done === results.length) hooks.onProgress?.({ done, total: results.length });
+      }
+      return results;
+    },
+
+    lock: () => lockStoreFile(absolute, shown),
+    directories: () => directories,
+    close: async () => undefined,
+  };
+  return store;
 };

@@ -1,0 +1,160 @@
+// The file store's JSON document (CONTRACT §4): parsed strictly, so a corrupted file is a clear
+// error and is never overwritten, and written back with every key it did not understand intact.
+import type { CrmUser, OutreachUser } from '../../directories/directory.js';
+import { checkUserId } from '../../desired/salesforceId.js';
+import { MapsyncError } from '../../errors.js';
+import type { CrmUserId, OutreachUserId } from '../../model.js';
+
+/** One entry of `mappings`, with its id canonical and the original object kept for write-back. */
+export interface StoredMapping {
+  crmUserId: CrmUserId;
+  outreachUserId: OutreachUserId;
+  crmUserName?: string;
+  outreachUserName?: string;
+  /** The entry as read (unknown keys included); undefined for entries added by this process. */
+  raw?: Record<string, unknown>;
+}
+
+export interface StoreDocument {
+  /** The whole top-level object as read: `crmUsers`, `outreachUsers` and unknown keys are written back untouched. */
+  raw: Record<string, unknown>;
+  mappings: StoredMapping[];
+  crmUsers?: CrmUser[];
+  outreachUsers?: OutreachUser[];
+}
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isOutreachId = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1;
+
+/** Line and column (1-based) of a character offset, for JSON syntax errors. */
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+function syntaxError(file: string, text: string, err: Error): MapsyncError {
+  // V8 names the offset ("at position 42") and, in newer versions, also "(line 3 column 5)".
+  const message = err.message.replace(/\s*\(line \d+ column \d+\)/, '');
+  const position = /at position (\d+)/.exec(message);
+  const where = position ? lineColumn(text, Number(position[1])) : undefined;
+  const reason = message.replace(/,? ?"(?:[^"\\]|\\.)*" is not valid JSON/, '').replace(/ in JSON at position \d+/, '').trim();
+  const prefix = where ? `${file}:${where.line}:${where.column}` : file;
+  return corrupted(`${prefix}: not valid JSON (${reason || 'syntax error'})`);
+}
+
+function corrupted(message: string): MapsyncError {
+  return new MapsyncError(message, { hint: 'the file store was left untouched; fix the file (or restore a snapshot from the state directory) and run again' });
+}
+
+function optionalString(entry: Json, key: string, where: string, file: string): string | undefined {
+  const value = entry[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw corrupted(`${file}: ${where}.${key} must be a string`);
+  return value;
+}
+
+function crmId(value: unknown, where: string, file: string): CrmUserId {
+  if (typeof value !== 'string') throw corrupted(`${file}: ${where} must be a Salesforce User ID string`);
+  const check = checkUserId(value);
+  if (!check.ok) throw corrupted(`${file}: ${where}: ${check.problem.message}`);
+  return check.id;
+}
+
+function parseMappings(value: unknown, file: string): StoredMapping[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw corrupted(`${file}: "mappings" must be a list`);
+  return value.map((entry: unknown, i): StoredMapping => {
+    const where = `mappings[${i}]`;
+    if (!isObject(entry)) throw corrupted(`${file}: ${where} must be an object with crmUserId and outreachUserId`);
+    if (!isOutreachId(entry.outreachUserId)) throw corrupted(`${file}: ${where}.outreachUserId must be an integer >= 1`);
+    return {
+      crmUserId: crmId(entry.crmUserId, `${where}.crmUserId`, file),
+      outreachUserId: entry.outreachUserId,
+      crmUserName: optionalString(entry, 'crmUserName', where, file),
+      outreachUserName: optionalString(entry, 'outreachUserName', where, file),
+      raw: entry,
+    };
+  });
+}
+
+function parseCrmUsers(value: unknown, file: string): CrmUser[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value)) throw corrupted(`${file}: "crmUsers" must be a list`);
+  return value.map((entry: unknown, i): CrmUser => {
+    const where = `crmUsers[${i}]`;
+    if (!isObject(entry)) throw corrupted(`${file}: ${where} must be an object with id and name`);
+    const active = entry.active ?? true;
+    if (typeof active !== 'boolean') throw corrupted(`${file}: ${where}.active must be true or false`);
+    return {
+      id: crmId(entry.id, `${where}.id`, file),
+      name: optionalString(entry, 'name', where, file) ?? '',
+      email: optionalString(entry, 'email', where, file),
+      active,
+    };
+  });
+}
+
+function parseOutreachUsers(value: unknown, file: string): OutreachUser[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value)) throw corrupted(`${file}: "outreachUsers" must be a list`);
+  return value.map((entry: unknown, i): OutreachUser => {
+    const where = `outreachUsers[${i}]`;
+    if (!isObject(entry)) throw corrupted(`${file}: ${where} must be an object with id and name`);
+    if (!isOutreachId(entry.id)) throw corrupted(`${file}: ${where}.id must be an integer >= 1`);
+    const locked = entry.locked ?? false;
+    if (typeof locked !== 'boolean') throw corrupted(`${file}: ${where}.locked must be true or false`);
+    return {
+      id: entry.id,
+      name: optionalString(entry, 'name', where, file) ?? '',
+      email: optionalString(entry, 'email', where, file),
+      locked,
+    };
+  });
+}
+
+/** Parses the store file's text; `file` is the path shown in messages. Throws MapsyncError when corrupted. */
+export function parseStoreDocument(text: string, file: string): StoreDocument {
+  if (text.trim() === '') throw corrupted(`${file}: the file is empty (expected {"mappings": [...]}; delete it to start with an empty store)`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw syntaxError(file, text, err as Error);
+  }
+  if (!isObject(raw)) throw corrupted(`${file}: expected a JSON object with a "mappings" list`);
+  return {
+    raw,
+    mappings: parseMappings(raw.mappings, file),
+    crmUsers: parseCrmUsers(raw.crmUsers, file),
+    outreachUsers: parseOutreachUsers(raw.outreachUsers, file),
+  };
+}
+
+export function emptyDocument(): StoreDocument {
+  return { raw: {}, mappings: [] };
+}
+
+/** The entry as written back: the original object for untouched entries, a plain one for new entries. */
+function entryJson(m: StoredMapping): Json {
+  if (m.raw) return m.raw;
+  const entry: Json = { crmUserId: m.crmUserId, outreachUserId: m.outreachUserId };
+  if (m.crmUserName !== undefined) entry.crmUserName = m.crmUserName;
+  if (m.outreachUserName !== undefined) entry.outreachUserName = m.outreachUserName;
+  return entry;
+}
+
+/** The document as text, `mappings` first; every other top-level key as it was read. */
+export function serializeStoreDocument(doc: StoreDocument): string {
+  const out: Json = { mappings: doc.mappings.map(entryJson) };
+  for (const [key, value] of Object.entries(doc.raw)) if (key !== 'mappings') out[key] = value;
+  return JSON.stringify(out, null, 2) + '\n';
+}
