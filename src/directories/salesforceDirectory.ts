@@ -1,7 +1,36 @@
-// Placeholder until the owning issue lands: no live directory yet.
+// The CRM directory backed by Salesforce: who is 005…? Asked only about the users a plan
+// mentions, answered from the session's cache first, then 2,000 IDs a request.
 import type { StoreContext } from '../stores/store.js';
-import type { CrmDirectory } from './directory.js';
+import type { CrmDirectory, CrmUser } from './directory.js';
+import type { CrmUserId } from '../model.js';
+import { hasSalesforceEnv } from '../salesforce/credentials.js';
+import { retrieveUsers } from '../salesforce/queries.js';
+import { salesforceSession, type SalesforceSession } from '../salesforce/session.js';
 
-export async function salesforceDirectoryFromEnv(_context: StoreContext): Promise<CrmDirectory | undefined> {
-  return undefined;
+export const USER_FIELDS = ['Id', 'Name', 'Email', 'IsActive'] as const;
+
+export function salesforceDirectory(session: SalesforceSession): CrmDirectory {
+  return {
+    source: 'Salesforce',
+    async findUsers(ids: readonly CrmUserId[]): Promise<Map<CrmUserId, CrmUser>> {
+      const found = new Map<CrmUserId, CrmUser>();
+      const missing: CrmUserId[] = [];
+      for (const id of new Set(ids)) {
+        const cached = session.users.get(id);
+        if (cached) found.set(id, cached);
+        else missing.push(id);
+      }
+      if (missing.length === 0) return found;
+      const client = await session.connect();
+      const records = await retrieveUsers(client, missing, USER_FIELDS);
+      for (const [id, record] of records) found.set(id, session.remember({ ...record, Id: record.Id ?? id }));
+      return found;
+    },
+  };
+}
+
+/** The Salesforce directory when Salesforce credentials are in the environment, else undefined. */
+export async function salesforceDirectoryFromEnv(context: StoreContext): Promise<CrmDirectory | undefined> {
+  if (!hasSalesforceEnv(context.env)) return undefined;
+  return salesforceDirectory(salesforceSession(context));
 }

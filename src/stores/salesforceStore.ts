@@ -1,7 +1,117 @@
-// Placeholder until the owning issue lands.
+// The `salesforce` store: each mapping lives on the Salesforce User record, in a text field
+// (default Outreach_User_Id__c) holding the Outreach user id. Reads are one SOQL query followed
+// through its batches; writes go 200 records a request through sObject Collections.
+//
+// Salesforce has no lock a client can take on a set of records. lock() therefore locks a local
+// file in the state directory, so two applies from the same checkout never interleave; across
+// machines, the CI workflow's concurrency group runs one apply at a time, and every apply
+// re-checks the plan's live fingerprint before writing.
+import { mkdir } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import lockfile from 'proper-lockfile';
 import { MapsyncError } from '../errors.js';
-import type { StoreFactory } from './store.js';
+import type { Change, ChangeResult, LiveMapping, LiveState, Warning } from '../model.js';
+import { salesforceDirectory, USER_FIELDS } from '../directories/salesforceDirectory.js';
+import { isFieldName, queryAll, type UserRecord } from '../salesforce/queries.js';
+import { salesforceSession } from '../salesforce/session.js';
+import { fieldWrites, sendWrites } from '../salesforce/writes.js';
+import { parseOutreachId } from '../salesforce/fieldValue.js';
+import type { MappingStore, StoreFactory } from './store.js';
 
-export const createSalesforceStore: StoreFactory = async () => {
-  throw new MapsyncError('the salesforce store is not built yet');
+export const createSalesforceStore: StoreFactory = async (argument, context) => {
+  // `salesforce:Other_Field__c` overrides the configured field for one run.
+  const field = argument && argument.length > 0 ? argument : context.config.salesforce.field;
+  if (!isFieldName(field)) {
+    throw new MapsyncError(`"${field}" is not a Salesforce field API name`, { hint: 'set salesforce.field in mapsync.config.yaml to the API name of a text field on User, e.g. Outreach_User_Id__c' });
+  }
+  const session = salesforceSession(context);
+  const spec = argument ? `salesforce:${field}` : 'salesforce';
+
+  const store: MappingStore = {
+    spec,
+
+    async list(): Promise<LiveState> {
+      const client = await session.connect();
+      const soql = `SELECT ${[...USER_FIELDS, field].join(', ')} FROM User WHERE ${field} != null`;
+      const records = await queryAll<UserRecord>(client, soql);
+      const mappings: LiveMapping[] = [];
+      const warnings: Warning[] = [];
+      for (const record of records) {
+        // The query returned the name, e-mail and status too: the directory reuses them.
+        const user = session.remember(record);
+        const raw = record[field];
+        const outreachUserId = parseOutreachId(raw);
+        if (outreachUserId === undefined) {
+          if (raw === null || raw === undefined || (typeof raw === 'string' && raw.trim() === '')) continue;
+          warnings.push({
+            code: 'live-invalid-value',
+            message: `Salesforce User ${user.id}${user.name ? ` (${user.name})` : ''} has ${field} = ${JSON.stringify(raw)}, which is not an Outreach user id (a whole number >= 1); it is not treated as a mapping`,
+            crmUserId: user.id,
+          });
+          continue;
+        }
+        mappings.push({ crmUserId: user.id, outreachUserId, ...(user.name ? { crmUserName: user.name } : {}) });
+      }
+      mappings.sort((a, b) => (a.crmUserId < b.crmUserId ? -1 : a.crmUserId > b.crmUserId ? 1 : a.outreachUserId - b.outreachUserId));
+      context.log.debug(`Salesforce: ${records.length} User(s) with ${field} set, ${client.requestCount} request(s) so far`);
+      return { mappings, warnings };
+    },
+
+    async apply(changes: readonly Change[], hooks): Promise<ChangeResult[]> {
+      const results: (ChangeResult | undefined)[] = new Array(changes.length);
+      if (changes.length === 0) return [];
+      const client = await session.connect();
+      const writes = fieldWrites(changes);
+      let done = 0;
+      const settle = async (indexes: number[], ok: boolean, error?: string) => {
+        for (const index of indexes) {
+          const result: ChangeResult = ok ? { change: changes[index]!, ok } : { change: changes[index]!, ok, error: error ?? 'failed' };
+          results[index] = result;
+          done += 1;
+          await hooks.onResult(result);
+        }
+        hooks.onProgress?.({ done, total: changes.length });
+      };
+      try {
+        await sendWrites(client, field, writes, (outcome) => settle(outcome.write.changeIndexes, outcome.ok, outcome.error));
+      } catch (err) {
+        // Nothing was written at all: the store could not be reached — say so as an error.
+        if (done === 0) throw err;
+        const reason = err instanceof Error ? err.message : String(err);
+        context.log.warn(reason);
+        if (err instanceof MapsyncError && err.hint) context.log.info(`hint: ${err.hint}`);
+        const unsettled = changes.map((_, i) => i).filter((i) => results[i] === undefined);
+        await settle(unsettled, false, `not written: ${reason}`);
+      }
+      return results.map((r, i) => r ?? { change: changes[i]!, ok: false, error: 'no result' });
+    },
+
+    async lock() {
+      const dir = context.config.stateDir;
+      await mkdir(dir, { recursive: true });
+      const path = join(dir, 'salesforce.lock');
+      try {
+        const release = await lockfile.lock(path, { realpath: false, retries: 0, stale: 120_000, update: 30_000 });
+        return async () => {
+          await release();
+        };
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ELOCKED') {
+          throw new MapsyncError(`another mapsync apply against Salesforce is running from this checkout (${relative(process.cwd(), path) || path}.lock is held)`, {
+            hint: 'wait for it to finish; a lock left by a crashed run expires after two minutes',
+          });
+        }
+        throw err;
+      }
+    },
+
+    directories() {
+      return { crm: salesforceDirectory(session) };
+    },
+
+    async close() {
+      // jsforce keeps no open sockets between requests that need closing.
+    },
+  };
+  return store;
 };

@@ -1,0 +1,109 @@
+// Writing the mapping field in bulk through sObject Collections: PATCH composite/sobjects,
+// allOrNone false, at most 200 records a request and each User at most once a request.
+import type { Change } from '../model.js';
+import type { SalesforceClient } from './client.js';
+
+/** Salesforce's ceiling for one sObject Collections write. */
+export const WRITE_BATCH = 200;
+
+/** Per-record failures that mean "try that record again in a moment", not "this is wrong". */
+const TRANSIENT_RECORD_CODES = new Set(['UNABLE_TO_LOCK_ROW', 'SERVER_UNAVAILABLE', 'REQUEST_RUNNING_TOO_LONG']);
+
+/** One field write on one User, standing for one change or for a remove + add pair. */
+export interface FieldWrite {
+  crmUserId: string;
+  /** The new field value; null clears it. */
+  value: string | null;
+  /** Positions in the changes list that this write settles. */
+  changeIndexes: number[];
+}
+
+/**
+ * Turns changes into field writes. A remove and an add on the same User become one write of the
+ * new value (a request may name a User only once, and it is one field either way). Pure removes
+ * go first, like the changes themselves.
+ */
+export function fieldWrites(changes: readonly Change[]): FieldWrite[] {
+  const byUser = new Map<string, FieldWrite>();
+  const order: FieldWrite[] = [];
+  changes.forEach((change, index) => {
+    const existing = byUser.get(change.crmUserId);
+    if (existing) {
+      existing.changeIndexes.push(index);
+      if (change.action === 'add') existing.value = String(change.outreachUserId);
+      return;
+    }
+    const write: FieldWrite = { crmUserId: change.crmUserId, value: change.action === 'add' ? String(change.outreachUserId) : null, changeIndexes: [index] };
+    byUser.set(change.crmUserId, write);
+    order.push(write);
+  });
+  const clears = order.filter((w) => w.value === null);
+  const sets = order.filter((w) => w.value !== null);
+  return [...clears, ...sets];
+}
+
+export interface WriteOutcome {
+  write: FieldWrite;
+  ok: boolean;
+  error?: string;
+}
+
+interface SaveResult {
+  id?: string;
+  success: boolean;
+  errors?: { statusCode?: string; message?: string; fields?: string[] }[];
+}
+
+function recordError(result: SaveResult | undefined): { message: string; transient: boolean } {
+  if (!result) return { message: 'Salesforce returned no result for this record', transient: false };
+  const first = result.errors?.[0];
+  if (!first) return { message: 'Salesforce reported a failure without a reason', transient: false };
+  const fields = first.fields && first.fields.length > 0 ? ` (${first.fields.join(', ')})` : '';
+  return { message: `${first.statusCode ?? 'ERROR'}: ${first.message ?? ''}${fields}`.trim(), transient: TRANSIENT_RECORD_CODES.has(first.statusCode ?? '') };
+}
+
+/**
+ * Sends the writes in requests of at most 200 and reports each outcome as soon as it is known.
+ * A whole request that fails transiently (503, timeout) is sent again — setting a field to a
+ * value means the same thing twice, and nothing of it was reported yet. Records that fail with a
+ * transient per-record code are sent again in a later request, alone: only records without a
+ * reported outcome are ever re-sent. Any other request failure is thrown (after the outcomes
+ * already reported) for the caller to settle the rest.
+ */
+export async function sendWrites(
+  client: SalesforceClient,
+  field: string,
+  writes: readonly FieldWrite[],
+  onOutcome: (outcome: WriteOutcome) => Promise<void>,
+  maxRecordRetries = 2,
+): Promise<void> {
+  let pending = [...writes];
+  for (let pass = 0; pending.length > 0; pass++) {
+    const again: FieldWrite[] = [];
+    for (let start = 0; start < pending.length; start += WRITE_BATCH) {
+      const chunk = pending.slice(start, start + WRITE_BATCH);
+      const body = {
+        allOrNone: false,
+        records: chunk.map((w) => ({ attributes: { type: 'User' }, id: w.crmUserId, [field]: w.value })),
+      };
+      const results = await client.request<SaveResult[]>('PATCH', `${client.dataPath}/composite/sobjects`, body, {
+        what: `the write of ${chunk.length} User record(s)`,
+        retry: true,
+      });
+      // Results come in request order; a failed record's result may carry no id.
+      for (let i = 0; i < chunk.length; i++) {
+        const write = chunk[i]!;
+        const result = Array.isArray(results) ? results[i] : undefined;
+        if (result?.success) {
+          await onOutcome({ write, ok: true });
+          continue;
+        }
+        const problem = recordError(result);
+        if (problem.transient && pass < maxRecordRetries) again.push(write);
+        else await onOutcome({ write, ok: false, error: problem.message });
+      }
+    }
+    pending = again;
+  }
+}
+
