@@ -1,7 +1,138 @@
-// Placeholder until the owning issue lands.
+// The `outreach` store: each Outreach user's custom field (config outreach.field, default
+// custom1) holds the 18-character Salesforce User ID it is mapped to. Reading is the user list
+// (shared with the directory); writing is one PATCH per user — Outreach has no bulk write —
+// with a few in flight at once behind the shared rate-limit gate.
+//
+// Outreach has no lock of its own, so lock() takes a local lockfile in stateDir: it keeps two
+// applies from the same checkout (or CI runner workspace) apart; CI serialises the rest with
+// its concurrency group.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import lockfile from 'proper-lockfile';
 import { MapsyncError } from '../errors.js';
-import type { StoreFactory } from './store.js';
+import type { Change, ChangeResult, LiveMapping, LiveState, Warning } from '../model.js';
+import { checkUserId } from '../desired/salesforceId.js';
+import { outreachDirectory } from '../directories/outreachDirectory.js';
+import { outreachClient, type OutreachClient } from '../outreach/client.js';
+import { OutreachApiError } from '../outreach/apiError.js';
+import type { OutreachUserRecord } from '../outreach/users.js';
+import { planWrites, type FieldWrite } from '../outreach/writes.js';
+import { runPool } from '../outreach/pool.js';
+import type { ApplyHooks, MappingStore, StoreContext, StoreFactory } from './store.js';
 
-export const createOutreachStore: StoreFactory = async () => {
-  throw new MapsyncError('the outreach store is not built yet');
+/** PATCHes in flight at once: enough to hide latency, few enough to be polite. */
+export const WRITE_CONCURRENCY = 4;
+
+export function liveStateFromUsers(users: readonly OutreachUserRecord[], field: string): LiveState {
+  const mappings: LiveMapping[] = [];
+  const warnings: Warning[] = [];
+  for (const user of users) {
+    if (user.mappingValue === undefined) continue;
+    const check = checkUserId(user.mappingValue);
+    if (check.ok) {
+      mappings.push({ crmUserId: check.id, outreachUserId: user.id, outreachUserName: user.name });
+    } else {
+      warnings.push({
+        code: 'live-invalid-value',
+        outreachUserId: user.id,
+        message: `Outreach user ${user.id} (${user.name}) has ${field} = "${user.mappingValue}", which is not a Salesforce User ID (${check.problem.message}); it is not taken as a mapping`,
+      });
+    }
+  }
+  mappings.sort((a, b) => a.outreachUserId - b.outreachUserId);
+  return { mappings, warnings };
+}
+
+class OutreachStore implements MappingStore {
+  readonly spec = 'outreach';
+
+  constructor(
+    private readonly client: OutreachClient,
+    private readonly context: StoreContext,
+  ) {}
+
+  async list(): Promise<LiveState> {
+    return liveStateFromUsers(await this.client.listUsers(), this.client.field);
+  }
+
+  async apply(changes: readonly Change[], hooks: ApplyHooks): Promise<ChangeResult[]> {
+    const results: ChangeResult[] = new Array(changes.length);
+    const writes = planWrites(changes);
+    const total = changes.length;
+    let done = 0;
+    const stopListening = this.client.http.limiter.onWait(({ waitingMs, reason }) => {
+      this.context.log.info(`${reason}, waiting ${Math.ceil(waitingMs / 1000)}s`);
+      hooks.onProgress?.({ done, total, waitingMs, reason });
+    });
+    let fatal: unknown;
+    const write = async (w: FieldWrite) => {
+      if (fatal) return;
+      let error: string | undefined;
+      try {
+        await this.patch(w);
+      } catch (err) {
+        if (err instanceof OutreachApiError) error = err.message;
+        else {
+          // Auth or network trouble: every other write would fail the same way.
+          fatal ??= err;
+          return;
+        }
+      }
+      for (const index of w.changeIndexes) {
+        const result: ChangeResult = error === undefined ? { change: changes[index]!, ok: true } : { change: changes[index]!, ok: false, error };
+        results[index] = result;
+        done += 1;
+        await hooks.onResult(result);
+      }
+      hooks.onProgress?.({ done, total });
+    };
+    try {
+      // Clearing first, then setting: a CRM user is never on two Outreach users at once.
+      await runPool(writes.filter((w) => w.value === null), WRITE_CONCURRENCY, write);
+      if (!fatal) await runPool(writes.filter((w) => w.value !== null), WRITE_CONCURRENCY, write);
+    } finally {
+      stopListening();
+      this.client.invalidate();
+    }
+    if (fatal) throw fatal;
+    return results;
+  }
+
+  private async patch(w: FieldWrite): Promise<void> {
+    await this.client.http.request('PATCH', `/users/${w.outreachUserId}`, {
+      data: { type: 'user', id: w.outreachUserId, attributes: { [this.client.field]: w.value } },
+    });
+  }
+
+  async lock(): Promise<() => Promise<void>> {
+    const dir = this.context.config.stateDir;
+    await mkdir(dir, { recursive: true });
+    const target = join(dir, 'outreach');
+    try {
+      const release = await lockfile.lock(target, { realpath: false, stale: 60_000, update: 10_000, retries: { retries: 3, minTimeout: 200 } });
+      return async () => {
+        await release().catch(() => undefined);
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ELOCKED') {
+        throw new MapsyncError(`another apply to Outreach is running (lock ${target}.lock is held)`, { hint: 'wait for it to finish; a lock left by a crashed run expires after a minute' });
+      }
+      throw err;
+    }
+  }
+
+  directories() {
+    return { outreach: outreachDirectory(this.client) };
+  }
+
+  async close(): Promise<void> {}
+}
+
+export const createOutreachStore: StoreFactory = async (argument, context) => {
+  if (argument !== undefined) {
+    throw new MapsyncError(`the outreach store takes no argument (got "outreach:${argument}")`, {
+      hint: 'choose the user field with outreach.field in mapsync.config.yaml (default custom1)',
+    });
+  }
+  return new OutreachStore(outreachClient(context), context);
 };

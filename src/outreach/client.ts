@@ -1,0 +1,57 @@
+// One Outreach connection per run, shared by the store and the directory: the same token,
+// the same rate-limit gate, and the user list fetched once and reused by both.
+import type { StoreContext } from '../stores/store.js';
+import { MapsyncError } from '../errors.js';
+import { OutreachHttp } from './http.js';
+import { outreachSettingsFromEnv } from './settings.js';
+import { fetchAllUsers, type OutreachUserRecord } from './users.js';
+
+const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+
+export class OutreachClient {
+  private users: Promise<OutreachUserRecord[]> | undefined;
+
+  constructor(
+    readonly http: OutreachHttp,
+    /** The user attribute that holds the CRM ID (config outreach.field). */
+    readonly field: string,
+  ) {}
+
+  /** Every user, fetched on first use and reused for the rest of the run. */
+  listUsers(): Promise<OutreachUserRecord[]> {
+    if (!this.users) {
+      this.users = fetchAllUsers(this.http, this.field);
+      this.users.catch(() => {
+        this.users = undefined; // a failed read is not cached
+      });
+    }
+    return this.users;
+  }
+
+  /** Forget the cached users (after writing to them). */
+  invalidate(): void {
+    this.users = undefined;
+  }
+}
+
+const clients = new Map<string, OutreachClient>();
+
+export function checkField(field: string): string {
+  if (!FIELD_NAME.test(field)) {
+    throw new MapsyncError(`outreach.field "${field}" is not an Outreach user attribute name`, { hint: 'use one of the custom fields, e.g. custom1 … custom5' });
+  }
+  return field;
+}
+
+/** The run's client for these settings (created on first call). */
+export function outreachClient(context: StoreContext): OutreachClient {
+  const settings = outreachSettingsFromEnv(context.env);
+  const field = checkField(context.config.outreach.field);
+  const key = `${settings.apiUrl}\n${settings.accessToken ?? ''}\n${settings.refresh?.clientId ?? ''}\n${field}`;
+  let client = clients.get(key);
+  if (!client) {
+    client = new OutreachClient(new OutreachHttp(settings, context.log), field);
+    clients.set(key, client);
+  }
+  return client;
+}
