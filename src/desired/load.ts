@@ -1,6 +1,17 @@
-// Placeholder until the foundation issue lands: the loader's public signature.
-import type { DesiredState } from '../model.js';
-import { MapsyncError } from '../errors.js';
+// Loads and validates the desired state: every *.yaml / *.yml under the mappings folder.
+// Each file is read once, parsed once (yaml Document API + LineCounter), converted without
+// letting YAML typing touch an ID, checked against the JSON Schema, then the IDs are checked
+// and made canonical, and finally uniqueness is checked across all files.
+import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type YAMLMap, type Pair } from 'yaml';
+import type { DesiredMapping, DesiredState, SourceLocation } from '../model.js';
+import { findMappingFiles } from './findFiles.js';
+import { readMappingText } from './readText.js';
+import { parseYaml } from './parseYaml.js';
+import { AliasAbuse, toPlain } from './toPlain.js';
+import { describeSchemaError, schemaValidator } from './schema.js';
+import { nodeAt, startOf } from './nodeAt.js';
+import { checkUserId } from './salesforceId.js';
+import { join } from 'node:path';
 
 export type ValidationCode =
   | 'yaml-syntax'
@@ -28,7 +39,227 @@ export interface LoadResult {
   errors: ValidationError[];
 }
 
-/** Loads and validates every *.yaml / *.yml under `dir` (recursively). Never throws for bad content. */
-export async function loadDesired(_dir: string): Promise<LoadResult> {
-  throw new MapsyncError('loading mappings is not built yet');
+export interface LoadDetails extends LoadResult {
+  /** Entries found in the mappings lists, valid or not (state.mappings holds only valid ones). */
+  entries: number;
 }
+
+/** Loads and validates every *.yaml / *.yml under `dir` (recursively). Never throws for bad content. */
+export async function loadDesired(dir: string): Promise<LoadResult> {
+  const { state, errors } = await loadDesiredDetails(dir);
+  return { state, errors };
+}
+
+/**
+ * loadDesired plus counts for reports. Throws MapsyncError only when `dir` itself is missing.
+ * `dir` is relative to `cwd` (or absolute); reported paths are relative to `cwd`.
+ */
+export async function loadDesiredDetails(dir: string, cwd: string = process.cwd()): Promise<LoadDetails> {
+  const files = await findMappingFiles(dir, cwd);
+  const errors: ValidationError[] = [];
+  const mappings: DesiredMapping[] = [];
+  const crmSeen = new Map<string, SourceLocation[]>();
+  const outreachSeen = new Map<number, SourceLocation[]>();
+  let entries = 0;
+
+  for (const file of files) {
+    const loaded = await loadFile(file, join(cwd, file));
+    errors.push(...loaded.errors);
+    entries += loaded.entries;
+    for (const found of loaded.found) {
+      if (found.crmUserId !== undefined) remember(crmSeen, found.crmUserId, found.crmAt);
+      if (found.outreachUserId !== undefined) remember(outreachSeen, found.outreachUserId, found.outreachAt);
+      if (found.mapping) mappings.push(found.mapping);
+    }
+  }
+
+  errors.push(...duplicateErrors(crmSeen, 'duplicate-crm-id', (id) => `crmUserId ${id}`, 'a Salesforce user can be mapped to one Outreach user only (15- and 18-character forms of an ID are the same user); keep one entry'));
+  errors.push(...duplicateErrors(outreachSeen, 'duplicate-outreach-id', (id) => `outreachUserId ${id}`, 'an Outreach user can be mapped to one Salesforce user only; keep one entry'));
+
+  const order = new Map(files.map((f, i) => [f, i]));
+  errors.sort((a, b) => (order.get(a.file)! - order.get(b.file)!) || a.line - b.line || a.column - b.column);
+  return { state: { files, mappings }, errors, entries };
+}
+
+/** What one entry contributed: its valid IDs (for uniqueness) and, if wholly valid, the mapping. */
+interface FoundEntry {
+  crmUserId?: string;
+  crmAt: SourceLocation;
+  outreachUserId?: number;
+  outreachAt: SourceLocation;
+  mapping?: DesiredMapping;
+}
+
+interface FileOutcome {
+  errors: ValidationError[];
+  found: FoundEntry[];
+  entries: number;
+}
+
+async function loadFile(file: string, absolute: string): Promise<FileOutcome> {
+  const read = await readMappingText(absolute);
+  if (!read.ok) return { errors: [{ file, line: read.line, column: read.column, code: 'file-invalid', message: read.message }], found: [], entries: 0 };
+
+  const parsed = parseYaml(read.text);
+  const at = (offset: number): { line: number; column: number } => {
+    const pos = parsed.lineCounter.linePos(offset);
+    return { line: pos.line, column: pos.col };
+  };
+  if (!parsed.ok) {
+    return {
+      errors: parsed.problems.map((p) => withHint({ file, ...at(p.offset), code: p.kind, message: p.message }, p.hint)),
+      found: [],
+      entries: 0,
+    };
+  }
+  const { doc } = parsed;
+
+  let plain: ReturnType<typeof toPlain>;
+  try {
+    plain = toPlain(doc);
+  } catch (err) {
+    if (err instanceof AliasAbuse) {
+      return { errors: [{ file, ...at(err.offset), code: 'file-invalid', message: err.message, hint: 'write the values out instead of using YAML anchors and aliases' }], found: [], entries: 0 };
+    }
+    throw err;
+  }
+
+  const errors: ValidationError[] = [];
+  const badEntries = new Set<number>();
+  const suppressed = new Set<string>();
+  for (const problem of plain.problems) {
+    errors.push(withHint({ file, ...at(problem.offset), code: 'file-invalid', message: problem.message }, problem.hint));
+    if (problem.suppress) {
+      suppressed.add(problem.suppress);
+      markEntry(badEntries, problem.suppress);
+    }
+  }
+
+  const validate = schemaValidator();
+  if (!validate(plain.value)) {
+    const sourceOf = (pointer: string): string | undefined => sourceText(read.text, nodeAt(doc, pointer));
+    const described = (validate.errors ?? [])
+      .filter((error) => !suppressed.has(error.instancePath))
+      .map((error) => {
+        markEntry(badEntries, error.instancePath);
+        return { error, described: describeSchemaError(error, sourceOf) };
+      });
+    // "unknown key crmUserID — did you mean crmUserId?" already says the key is missing.
+    const suggested = new Set(described.filter((d) => d.described?.suggestion).map((d) => `${d.error.instancePath}/${d.described!.suggestion}`));
+    for (const { error, described: message } of described) {
+      if (message === undefined) continue;
+      if (error.keyword === 'required' && suggested.has(`${error.instancePath}/${String(error.params.missingProperty)}`)) continue;
+      const node = message.target === 'key' ? nodeAt(doc, error.instancePath, message.key) : nodeAt(doc, message.pointer);
+      errors.push(withHint({ file, ...at(startOf(node)), code: 'schema', message: message.message }, message.hint));
+    }
+  }
+
+  const found: FoundEntry[] = [];
+  const list = mappingsList(doc);
+  const values = mappingsValues(plain.value);
+  for (let index = 0; index < list.length; index++) {
+    const node = list[index] as Node;
+    const value = values[index];
+    if (!isMap(node) || value === null || typeof value !== 'object') continue;
+    const entry = value as Record<string, unknown>;
+    const crmNode = valueNode(node, 'crmUserId');
+    const outreachNode = valueNode(node, 'outreachUserId');
+    const crmAt = { file, ...at(startOf(crmNode ?? node)) };
+    const outreachAt = { file, ...at(startOf(outreachNode ?? node)) };
+    const result: FoundEntry = { crmAt, outreachAt };
+    let ok = !badEntries.has(index);
+
+    if (typeof entry.crmUserId === 'string' && !suppressed.has(`/mappings/${index}/crmUserId`)) {
+      const check = checkUserId(entry.crmUserId);
+      if (check.ok) {
+        result.crmUserId = check.id;
+      } else {
+        ok = false;
+        const hint = check.problem.code === 'crm-id-checksum' && 'suggestion' in check.problem && check.problem.suggestion
+          ? `replace it with ${check.problem.suggestion}`
+          : idHint(check.problem.code);
+        errors.push(withHint({ file, line: crmAt.line, column: crmAt.column, code: check.problem.code, message: check.problem.message }, hint));
+      }
+    } else {
+      ok = false;
+    }
+    const outreach = entry.outreachUserId;
+    if (typeof outreach === 'number' && Number.isSafeInteger(outreach) && outreach >= 1) result.outreachUserId = outreach;
+    else ok = false;
+
+    if (ok && result.crmUserId !== undefined && result.outreachUserId !== undefined) {
+      const mapping: DesiredMapping = {
+        crmUserId: result.crmUserId,
+        outreachUserId: result.outreachUserId,
+        location: { file, ...at(startOf(node)) },
+      };
+      if (typeof entry.name === 'string') mapping.name = entry.name;
+      if (typeof entry.email === 'string') mapping.email = entry.email;
+      if (typeof entry.note === 'string') mapping.note = entry.note;
+      result.mapping = mapping;
+    }
+    found.push(result);
+  }
+  return { errors, found, entries: list.length };
+}
+
+function idHint(code: string): string | undefined {
+  if (code === 'crm-id-prefix') return 'use the ID of the User record (Setup → Users → the user; the ID in the address starts with 005)';
+  if (code === 'crm-id-format') return 'copy the 15- or 18-character ID from Salesforce (letters and digits only)';
+  return undefined;
+}
+
+function mappingsList(doc: Document.Parsed): unknown[] {
+  const root = doc.contents;
+  if (!isMap(root)) return [];
+  const pair = root.items.find((p) => isScalar(p.key) && p.key.source === 'mappings');
+  return isSeq(pair?.value) ? pair.value.items : [];
+}
+
+function mappingsValues(value: unknown): unknown[] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [];
+  const list = (value as Record<string, unknown>).mappings;
+  return Array.isArray(list) ? list : [];
+}
+
+function valueNode(map: YAMLMap, key: string): Node | undefined {
+  for (const pair of map.items as Pair[]) {
+    if (isScalar(pair.key) && pair.key.source === key) return (pair.value as Node | null) ?? (pair.key as Node);
+  }
+  return undefined;
+}
+
+function markEntry(bad: Set<number>, pointer: string): void {
+  const match = /^\/mappings\/(\d+)/.exec(pointer);
+  if (match) bad.add(Number(match[1]));
+}
+
+function sourceText(text: string, node: Node | undefined): string | undefined {
+  if (!node?.range) return undefined;
+  return text.slice(node.range[0], node.range[1]).trim();
+}
+
+function remember<K>(seen: Map<K, SourceLocation[]>, key: K, where: SourceLocation): void {
+  const list = seen.get(key);
+  if (list) list.push(where);
+  else seen.set(key, [where]);
+}
+
+/** One error per extra occurrence, each naming every place the ID is written. */
+function duplicateErrors<K>(seen: Map<K, SourceLocation[]>, code: 'duplicate-crm-id' | 'duplicate-outreach-id', label: (key: K) => string, hint: string): ValidationError[] {
+  const errors: ValidationError[] = [];
+  for (const [key, places] of seen) {
+    if (places.length < 2) continue;
+    const listed = places.map((p) => `${p.file}:${p.line}`).join(', ');
+    for (const place of places.slice(1)) {
+      errors.push({ file: place.file, line: place.line, column: place.column, code, message: `${label(key)} is mapped ${places.length} times: ${listed}`, hint });
+    }
+  }
+  return errors;
+}
+
+function withHint(error: ValidationError, hint: string | undefined): ValidationError {
+  return hint === undefined ? error : { ...error, hint };
+}
+
+export type { LineCounter };

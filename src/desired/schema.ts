@@ -1,0 +1,148 @@
+// The one JSON Schema (schema/user-mappings.schema.json), compiled once with ajv, and its errors
+// turned into sentences an admin can act on.
+import { readFileSync } from 'node:fs';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+
+// ajv-formats is CommonJS: under Node's ESM interop its function is the module itself.
+type FormatsPlugin = (ajv: Ajv2020, formats: string[]) => Ajv2020;
+const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? addFormatsModule) as unknown as FormatsPlugin;
+
+export const SCHEMA_URL = new URL('../../schema/user-mappings.schema.json', import.meta.url);
+export const ENTRY_KEYS = ['crmUserId', 'outreachUserId', 'name', 'email', 'note'] as const;
+const TOP_KEYS = ['mappings'] as const;
+
+let compiled: ValidateFunction | undefined;
+
+export function schemaValidator(): ValidateFunction {
+  if (compiled === undefined) {
+    const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as object;
+    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true });
+    addFormats(ajv, ['email']);
+    compiled = ajv.compile(schema);
+  }
+  return compiled!;
+}
+
+/** Where a schema error points: at a key (unknown keys), the value, or the entry that lacks a key. */
+export interface SchemaMessage {
+  pointer: string;
+  target: 'key' | 'value';
+  key?: string;
+  /** For unknown keys: the allowed key it most likely meant. */
+  suggestion?: string;
+  message: string;
+  hint?: string;
+}
+
+/**
+ * Turns one ajv error into a message. `sourceOf` gives the text as written at a pointer, so the
+ * message quotes the file ("got 42.0"), not a re-typed value. Returns undefined for errors that
+ * another check reports better (crmUserId's pattern: the ID checks say format/prefix/checksum).
+ */
+export function describeSchemaError(error: ErrorObject, sourceOf: (pointer: string) => string | undefined): SchemaMessage | undefined {
+  const pointer = error.instancePath;
+  const segments = pointer.split('/').slice(1).map(unescapePointer);
+  const field = segments[segments.length - 1] ?? '';
+  const inEntry = segments.length >= 2 && segments[0] === 'mappings';
+  const got = () => sourceOf(pointer) ?? JSON.stringify(error.data);
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const key = String((error.params as { additionalProperty: string }).additionalProperty);
+      const allowed: readonly string[] = inEntry ? ENTRY_KEYS : TOP_KEYS;
+      const guess = closestKey(key, allowed);
+      return {
+        pointer: `${pointer}/${escapePointer(key)}`,
+        target: 'key',
+        key,
+        suggestion: guess,
+        message: guess ? `unknown key "${key}" — did you mean ${guess}?` : `unknown key "${key}"`,
+        hint: `allowed keys ${inEntry ? 'in a mapping' : 'at the top of the file'}: ${allowed.join(', ')}`,
+      };
+    }
+    case 'required': {
+      const missing = String((error.params as { missingProperty: string }).missingProperty);
+      if (!inEntry) {
+        return { pointer, target: 'value', message: 'missing the top-level "mappings:" list', hint: 'a mapping file looks like "mappings:" followed by "- crmUserId: …" entries' };
+      }
+      return { pointer, target: 'value', message: `mapping lacks ${missing}`, hint: missing === 'crmUserId' ? 'add the Salesforce User ID (005…)' : 'add the Outreach user id (a whole number)' };
+    }
+    case 'type': {
+      if (field === 'crmUserId') {
+        return error.data === null
+          ? { pointer, target: 'value', message: 'crmUserId is empty', hint: 'write the Salesforce User ID (005…, 15 or 18 characters)' }
+          : { pointer, target: 'value', message: `crmUserId must be a single ID, got ${shapeOf(error.data)}` };
+      }
+      if (field === 'outreachUserId') {
+        const written = got();
+        const tooBig = /^[0-9]+$/.test(written) && !Number.isSafeInteger(Number(written));
+        return {
+          pointer,
+          target: 'value',
+          message: tooBig ? `outreachUserId ${written} is too large to be an Outreach user id` : `outreachUserId must be a whole number written in digits, got ${written || 'nothing'}`,
+          hint: 'write it like 42: no quotes, no decimal point, no exponent, no leading zeros',
+        };
+      }
+      if (segments.length === 0) return { pointer, target: 'value', message: `the file must be a map with a "mappings:" list, got ${shapeOf(error.data)}` };
+      if (segments.length === 1 && field === 'mappings') return { pointer, target: 'value', message: `"mappings" must be a list of entries, got ${shapeOf(error.data)}`, hint: 'write "mappings: []" for an empty file' };
+      if (segments.length === 2 && inEntry) return { pointer, target: 'value', message: `each entry of mappings must be a map with crmUserId and outreachUserId, got ${shapeOf(error.data)}` };
+      return { pointer, target: 'value', message: `${field} must be text, got ${shapeOf(error.data)}` };
+    }
+    case 'minimum':
+      return { pointer, target: 'value', message: `${field} must be at least 1, got ${got()}` };
+    case 'minLength':
+      return { pointer, target: 'value', message: `${field} is empty`, hint: `write a value or remove the ${field} key` };
+    case 'format':
+      return { pointer, target: 'value', message: `${field} ${JSON.stringify(error.data)} is not a valid email address` };
+    case 'pattern':
+      if (field === 'crmUserId') return undefined;
+      return { pointer, target: 'value', message: `${field} ${error.message ?? 'is invalid'}` };
+    default:
+      return { pointer, target: 'value', message: `${field || 'file'} ${error.message ?? 'is invalid'}` };
+  }
+}
+
+/** The allowed key a typo most likely meant: same letters ignoring case, or within two edits. */
+export function closestKey(key: string, allowed: readonly string[]): string | undefined {
+  const lower = key.toLowerCase();
+  const sameCase = allowed.find((k) => k.toLowerCase() === lower);
+  if (sameCase) return sameCase;
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of allowed) {
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+function shapeOf(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a map';
+  if (typeof value === 'string') return `text ${JSON.stringify(value)}`;
+  return `${typeof value} ${String(value)}`;
+}
+
+export function unescapePointer(segment: string): string {
+  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+export function escapePointer(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
