@@ -1,0 +1,88 @@
+// Who and where we are on GitHub, read from the standard Actions environment. Nothing here
+// talks to the network; a missing piece is one clear line naming the variable to set.
+import { readFileSync } from 'node:fs';
+import { MapsyncError, missingEnv } from '../errors.js';
+
+export interface GitHubContext {
+  token: string;
+  owner: string;
+  repo: string;
+  /** REST API base without a trailing slash (GitHub Enterprise and tests change it). */
+  apiUrl: string;
+  /** The commit the plan was made for: the PR head when known, else GITHUB_SHA. */
+  sha?: string;
+  /** The web address of the GitHub server (for links to commits). */
+  serverUrl: string;
+  /** A link to this workflow run, when running in Actions. */
+  runUrl?: string;
+  /** The parsed event payload, when GITHUB_EVENT_PATH names a readable file. */
+  event?: Record<string, unknown>;
+}
+
+export const DEFAULT_API_URL = 'https://api.github.com';
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function readEvent(env: NodeJS.ProcessEnv): Record<string, unknown> | undefined {
+  const path = nonEmpty(env.GITHUB_EVENT_PATH);
+  if (!path) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    // A missing or unreadable payload only costs us the PR number and head SHA; say so later.
+    return undefined;
+  }
+}
+
+function get(object: unknown, ...keys: string[]): unknown {
+  let current = object;
+  for (const key of keys) {
+    if (!current || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
+}
+
+export function readGitHubContext(env: NodeJS.ProcessEnv): GitHubContext {
+  const token = nonEmpty(env.GITHUB_TOKEN);
+  if (!token) throw missingEnv('GITHUB_TOKEN', 'needed to post to GitHub (in a workflow: env: GITHUB_TOKEN: ${{ github.token }})');
+  const repository = nonEmpty(env.GITHUB_REPOSITORY);
+  if (!repository) throw missingEnv('GITHUB_REPOSITORY', 'needed to know which repository to post to (owner/repo)');
+  const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(repository);
+  if (!match) {
+    throw new MapsyncError(`GITHUB_REPOSITORY must look like owner/repo, got "${repository}"`);
+  }
+  const apiUrl = (nonEmpty(env.GITHUB_API_URL) ?? DEFAULT_API_URL).replace(/\/+$/, '');
+  if (!/^https?:\/\//.test(apiUrl)) throw new MapsyncError(`GITHUB_API_URL must be an http(s) URL, got "${apiUrl}"`);
+  const event = readEvent(env);
+  const headSha = get(event, 'pull_request', 'head', 'sha');
+  const sha = typeof headSha === 'string' ? headSha : nonEmpty(env.GITHUB_SHA);
+  const serverUrl = (nonEmpty(env.GITHUB_SERVER_URL) ?? 'https://github.com').replace(/\/+$/, '');
+  const runId = nonEmpty(env.GITHUB_RUN_ID);
+  return {
+    token,
+    owner: match[1]!,
+    repo: match[2]!,
+    apiUrl,
+    sha,
+    serverUrl,
+    runUrl: runId ? `${serverUrl}/${repository}/actions/runs/${runId}` : undefined,
+    event,
+  };
+}
+
+/** The pull request number: --pr wins, else the event payload of a pull_request run. */
+export function resolvePullRequest(flag: number | undefined, github: GitHubContext): number {
+  if (flag !== undefined) {
+    if (!Number.isInteger(flag) || flag < 1) throw new MapsyncError(`--pr must be a pull request number, got "${flag}"`);
+    return flag;
+  }
+  const fromEvent = get(github.event, 'pull_request', 'number') ?? get(github.event, 'issue', 'number') ?? get(github.event, 'number');
+  if (typeof fromEvent === 'number' && Number.isInteger(fromEvent) && fromEvent > 0) return fromEvent;
+  throw new MapsyncError('no pull request to comment on: pass --pr N, or run in a pull_request workflow (GITHUB_EVENT_PATH)', {
+    hint: 'in a workflow, trigger on pull_request; locally, add --pr 123',
+  });
+}

@@ -1,0 +1,137 @@
+// `drift --github-issue`: at most one open issue labelled `mapping-drift`. Opened (or its body
+// refreshed) while the live store differs from mappings/, closed with a comment once it does not.
+import type { Octokit } from 'octokit';
+import type { CommandContext } from '../cli/context.js';
+import type { Plan } from '../model.js';
+import { redact } from '../secrets.js';
+import { createGitHubClient, withGitHub } from './client.js';
+import { readGitHubContext, type GitHubContext } from './context.js';
+import { BODY_LIMIT } from './limits.js';
+import { commitLink, countsPhrase, hasErrors, storeName } from './markdown.js';
+import { renderPlanMarkdown } from './planMarkdown.js';
+import { appendStepSummary } from './stepSummary.js';
+
+export const DRIFT_LABEL = 'mapping-drift';
+export const DRIFT_MARKER = '<!-- mapsync:drift -->';
+const LABEL_COLOR = 'd93f0b';
+const LABEL_DESCRIPTION = 'The live user mappings differ from mappings/ (opened and closed by mapsync drift)';
+
+interface OpenIssue {
+  number: number;
+  html_url?: string;
+  body?: string | null;
+  pull_request?: unknown;
+}
+
+async function openDriftIssues(octokit: Octokit, github: GitHubContext): Promise<OpenIssue[]> {
+  const issues = await withGitHub(`listing open ${DRIFT_LABEL} issues`, () =>
+    octokit.paginate(octokit.rest.issues.listForRepo, {
+      owner: github.owner,
+      repo: github.repo,
+      labels: DRIFT_LABEL,
+      state: 'open',
+      per_page: 100,
+    }));
+  // The issues endpoint also lists pull requests; a PR is never our drift issue.
+  return issues.filter((issue) => !issue.pull_request).sort((a, b) => a.number - b.number);
+}
+
+async function ensureLabel(octokit: Octokit, github: GitHubContext): Promise<void> {
+  try {
+    await octokit.rest.issues.getLabel({ owner: github.owner, repo: github.repo, name: DRIFT_LABEL });
+    return;
+  } catch (err) {
+    if ((err as { status?: number }).status !== 404) throw err;
+  }
+  try {
+    await octokit.rest.issues.createLabel({ owner: github.owner, repo: github.repo, name: DRIFT_LABEL, color: LABEL_COLOR, description: LABEL_DESCRIPTION });
+  } catch (err) {
+    // 422 "already_exists": another run created it between our two calls.
+    if ((err as { status?: number }).status !== 422) throw err;
+  }
+}
+
+function when(): string {
+  return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+function resolveSteps(plan: Plan): string {
+  return [
+    '**To resolve**, pick one:',
+    '- The live change was intended: run `npx mapsync import` to capture the live mappings, and merge the difference into `mappings/` through a pull request.',
+    `- It was not: run the **mapsync apply** workflow (or \`npx mapsync apply --auto-approve\`) to put ${storeName(plan)} back in line with \`mappings/\`.`,
+    '',
+    'This issue is updated by every drift check and closes itself once the store is back in sync.',
+  ].join('\n');
+}
+
+export function renderDriftIssue(plan: Plan, github: GitHubContext): { title: string; body: string } {
+  const errorsNote = hasErrors(plan) ? ' and errors' : '';
+  const rendered = renderPlanMarkdown(plan, {
+    marker: DRIFT_MARKER,
+    budget: BODY_LIMIT - 512,
+    sha: github.sha,
+    serverUrl: github.serverUrl,
+    owner: github.owner,
+    repo: github.repo,
+    runUrl: github.runUrl,
+    heading: `### The live mappings in ${storeName(plan)} differ from \`mappings/\``,
+    intro: `Checked ${when()}. Each line is what \`apply\` would change: \`-\` a live mapping that \`mappings/\` does not have, \`+\` a mapping in \`mappings/\` that the store does not have.`,
+    fullPlanHint: github.runUrl ? `The full list is in the [job summary](${github.runUrl}).` : 'Run `npx mapsync drift` to see all of it.',
+    footer: resolveSteps(plan),
+  });
+  const phrase = plan.changes.length > 0 ? countsPhrase(plan) : 'plan errors';
+  return { title: `Mapping drift: ${phrase}${plan.changes.length > 0 ? errorsNote : ''}`, body: rendered.markdown };
+}
+
+export async function syncDriftIssue(args: { plan: Plan; context: CommandContext }): Promise<void> {
+  const { plan, context } = args;
+  const github = readGitHubContext(context.env);
+  const octokit = createGitHubClient(github, context.log);
+  // Plan errors (e.g. a mapped user deleted in the CRM) are drift too: someone must look.
+  const drifted = plan.changes.length > 0 || hasErrors(plan);
+  const open = await openDriftIssues(octokit, github);
+  const [current, ...extras] = open;
+  const base = { owner: github.owner, repo: github.repo };
+
+  if (!drifted) {
+    if (!current) {
+      context.log.info('No drift and no open drift issue: nothing to do');
+      return;
+    }
+    const commit = commitLink(github.sha, github.serverUrl, github.owner, github.repo);
+    const resolved = redact([
+      `Drift resolved: ${storeName(plan)} matches \`mappings/\` again (checked ${when()}${commit ? `, commit ${commit}` : ''}${github.runUrl ? `, [workflow run](${github.runUrl})` : ''}). Closing.`,
+    ].join('\n'), context.env);
+    for (const issue of open) {
+      await withGitHub(`commenting on drift issue #${issue.number}`, () =>
+        octokit.rest.issues.createComment({ ...base, issue_number: issue.number, body: resolved }));
+      await withGitHub(`closing drift issue #${issue.number}`, () =>
+        octokit.rest.issues.update({ ...base, issue_number: issue.number, state: 'closed', state_reason: 'completed' }));
+      context.log.info(`Drift resolved: closed issue #${issue.number}`);
+    }
+    return;
+  }
+
+  const { title, body: rawBody } = renderDriftIssue(plan, github);
+  const body = redact(rawBody, context.env);
+  const safeTitle = redact(title, context.env);
+  await withGitHub(`creating the ${DRIFT_LABEL} label`, () => ensureLabel(octokit, github));
+  if (!current) {
+    const created = await withGitHub('opening the drift issue', () =>
+      octokit.rest.issues.create({ ...base, title: safeTitle, body, labels: [DRIFT_LABEL] }));
+    context.log.info(`Drift found: opened issue #${created.data.number}${created.data.html_url ? ` ${created.data.html_url}` : ''}`);
+  } else {
+    await withGitHub(`updating drift issue #${current.number}`, () =>
+      octokit.rest.issues.update({ ...base, issue_number: current.number, title: safeTitle, body }));
+    context.log.info(`Drift found: updated issue #${current.number}${current.html_url ? ` ${current.html_url}` : ''}`);
+  }
+  // At most one open drift issue: fold any extras (opened by hand or by a race) into the first.
+  for (const extra of extras) {
+    await withGitHub(`closing duplicate drift issue #${extra.number}`, async () => {
+      await octokit.rest.issues.createComment({ ...base, issue_number: extra.number, body: `Duplicate of #${current!.number}, which tracks this drift.` });
+      await octokit.rest.issues.update({ ...base, issue_number: extra.number, state: 'closed', state_reason: 'not_planned' });
+    });
+  }
+  await appendStepSummary(body.replace(DRIFT_MARKER, '').trimStart(), context.env);
+}
