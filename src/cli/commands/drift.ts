@@ -1,13 +1,47 @@
-// Placeholder until the owning issue lands: registers the command so --help lists it.
-import type { Command } from 'commander';
+// mapsync drift: the plan, read as "has someone changed the live mappings by hand?" — for
+// scheduled checks. 0 in sync, 2 drift, 1 error.
+import { Option, type Command } from 'commander';
+import { appendStepSummary, syncDriftIssue } from '../../github/index.js';
+import { preparePlan } from '../../plan/preparePlan.js';
+import { renderMarkdown } from '../../plan/render/markdown.js';
+import { hasChanges, hasErrors } from '../../plan/render/describe.js';
+import { FORMATS, renderAs, type Format } from '../../plan/render/select.js';
 import { MapsyncError } from '../../errors.js';
 import { action } from '../action.js';
+
+interface DriftOptions {
+  store?: string;
+  dir?: string;
+  format: Format;
+  githubIssue?: boolean;
+}
 
 export function registerDrift(program: Command): void {
   program
     .command('drift')
-    .description('(not built yet)')
-    .action(action(async () => {
-      throw new MapsyncError('drift is not built yet');
+    .description('check whether the live store still matches mappings/ (for scheduled jobs)')
+    .option('--store <spec>', 'live store: file:PATH, salesforce or outreach (default: config, then file:.mapsync/live.json)')
+    .option('--dir <dir>', 'folder of desired-state YAML (default: mappings)')
+    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
+    .option('--github-issue', 'open, update or close the `mapping-drift` issue')
+    .addHelpText('after', '\nExit codes: 0 in sync · 2 drift · 1 error')
+    .action(action<DriftOptions>(async (options, context) => {
+      const { plan, store } = await preparePlan(context, { storeSpec: options.store, mappingsDir: options.dir });
+      try {
+        context.print(renderAs(options.format, plan, { colors: context.colors, mode: 'drift' }));
+        const failed = hasErrors(plan);
+        if (failed && options.format !== 'text') {
+          for (const e of plan.errors ?? []) context.log.info(`${e.file}:${e.line}:${e.column}: error: ${e.message} [${e.code}]`);
+        }
+        await appendStepSummary(renderMarkdown(plan, { mode: 'drift' }), context.env);
+        if (options.githubIssue) await syncDriftIssue({ plan, context });
+        if (failed) {
+          const n = plan.errors!.length;
+          throw new MapsyncError(`mappings/ has ${n} ${n === 1 ? 'problem' : 'problems'} the directories reject: fix them and run drift again`);
+        }
+        return hasChanges(plan) ? 2 : 0;
+      } finally {
+        await store.close();
+      }
     }));
 }

@@ -1,13 +1,67 @@
-// Placeholder until the owning issue lands: registers the command so --help lists it.
-import type { Command } from 'commander';
+// mapsync plan: desired (mappings/) vs live — what apply would add and remove, and why to worry.
+import { Option, type Command } from 'commander';
+import { appendStepSummary, publishPlanComment } from '../../github/index.js';
+import { preparePlan } from '../../plan/preparePlan.js';
+import { renderMarkdown } from '../../plan/render/markdown.js';
+import { hasChanges, hasErrors } from '../../plan/render/describe.js';
+import { FORMATS, renderAs, type Format } from '../../plan/render/select.js';
+import { savePlan } from '../../plan/savePlan.js';
 import { MapsyncError } from '../../errors.js';
 import { action } from '../action.js';
+
+interface PlanOptions {
+  store?: string;
+  dir?: string;
+  out?: string;
+  format: Format;
+  detailedExitcode?: boolean;
+  githubComment?: boolean;
+  pr?: number;
+}
+
+export function parsePullRequest(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new MapsyncError(`--pr must be a pull request number, not "${value}"`);
+  return n;
+}
 
 export function registerPlan(program: Command): void {
   program
     .command('plan')
-    .description('(not built yet)')
-    .action(action(async () => {
-      throw new MapsyncError('plan is not built yet');
+    .description('show what apply would change: mappings/ compared with the live store')
+    .option('--store <spec>', 'live store: file:PATH, salesforce or outreach (default: config, then file:.mapsync/live.json)')
+    .option('--dir <dir>', 'folder of desired-state YAML (default: mappings)')
+    .option('--out <file>', 'also save the plan as JSON for `mapsync apply FILE` (not written when the plan has errors)')
+    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
+    .option('--detailed-exitcode', 'exit 2 when there are changes (0 none, 1 error)')
+    .option('--github-comment', 'create or update the plan comment on the pull request')
+    .option('--pr <number>', 'pull request number for --github-comment (default: from the Actions event)', parsePullRequest)
+    .addHelpText('after', '\nExit codes: 0 ok · 1 error (invalid files, unknown users, store unreachable) · 2 changes (only with --detailed-exitcode)')
+    .action(action<PlanOptions>(async (options, context) => {
+      const { plan, store } = await preparePlan(context, { storeSpec: options.store, mappingsDir: options.dir });
+      try {
+        context.print(renderAs(options.format, plan, { colors: context.colors, mode: 'plan' }));
+        const failed = hasErrors(plan);
+        if (failed && options.format !== 'text') {
+          // The text view lists errors itself; for JSON and Markdown, stderr still names each one.
+          for (const e of plan.errors ?? []) context.log.info(`${e.file}:${e.line}:${e.column}: error: ${e.message} [${e.code}]`);
+        }
+        if (options.out) {
+          if (failed) context.log.info(`not saving ${options.out}: a plan with errors cannot be applied`);
+          else {
+            await savePlan(options.out, plan);
+            context.log.info(`Saved the plan to ${options.out}; apply it with: npx mapsync apply ${options.out}`);
+          }
+        }
+        await appendStepSummary(renderMarkdown(plan), context.env);
+        if (options.githubComment) await publishPlanComment({ plan, pr: options.pr, context });
+        if (failed) {
+          const n = plan.errors!.length;
+          throw new MapsyncError(`the plan has ${n} ${n === 1 ? 'error' : 'errors'}: fix mappings/ and run plan again`);
+        }
+        return options.detailedExitcode && hasChanges(plan) ? 2 : 0;
+      } finally {
+        await store.close();
+      }
     }));
 }
