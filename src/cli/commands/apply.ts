@@ -1,13 +1,106 @@
-// Placeholder until the owning issue lands: registers the command so --help lists it.
+// `mapsync apply [PLANFILE]`: applies a saved plan, or a fresh one after "yes" / --auto-approve.
+import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
+import { applyPlan, checkPlanIsApplicable, type ApplyOutcome } from '../../apply/applyPlan.js';
+import { readPlanFile } from '../../apply/planFile.js';
+import { completionLine, failureLine, summaryMarkdown } from '../../apply/report.js';
 import { MapsyncError } from '../../errors.js';
+import { appendStepSummary } from '../../github/index.js';
+import type { Plan } from '../../model.js';
+import { preparePlan } from '../../plan/preparePlan.js';
+import { hasChanges, hasErrors, renderText } from '../../plan/render/index.js';
+import { openStore } from '../../stores/index.js';
+import type { MappingStore } from '../../stores/store.js';
 import { action } from '../action.js';
+import type { CommandContext } from '../context.js';
+
+interface ApplyOptions {
+  store?: string;
+  dir?: string;
+  autoApprove?: boolean;
+  force?: boolean;
+}
+
+const PROMPT = "Do you want to apply these changes? Only 'yes' will be accepted: ";
+
+async function askYes(): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return (await rl.question(`\n${PROMPT}`)).trim() === 'yes';
+  } finally {
+    rl.close();
+  }
+}
+
+/** The plan to apply and its open store: read from PLANFILE, or computed now and confirmed. */
+async function obtainPlan(options: ApplyOptions, context: CommandContext, planFile: string | undefined): Promise<{ plan: Plan; store: MappingStore } | undefined> {
+  if (planFile !== undefined) {
+    if (options.dir !== undefined) context.log.warn('--dir is ignored when applying a saved plan (the plan already holds the changes)');
+    const plan = await readPlanFile(planFile);
+    const store = await openStore(options.store ?? plan.store, { config: context.config, env: context.env, log: context.log });
+    return { plan, store };
+  }
+  const { plan, store } = await preparePlan(context, { storeSpec: options.store, mappingsDir: options.dir });
+  context.print(renderText(plan, { colors: context.colors }));
+  if (hasErrors(plan) || !hasChanges(plan)) return { plan, store };
+  try {
+    checkPlanIsApplicable(plan, store, context.config.safety, Boolean(options.force));
+    if (options.autoApprove) return { plan, store };
+    if (!context.stdinIsTTY || !context.stdoutIsTTY) {
+      throw new MapsyncError('apply needs confirmation, and there is no terminal to ask on', {
+        hint: 'pass --auto-approve, or save a plan with `mapsync plan --out FILE` and run `mapsync apply FILE`',
+      });
+    }
+    if (!(await askYes())) throw new MapsyncError("apply cancelled: only 'yes' is accepted; nothing was changed");
+    return { plan, store };
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    throw err;
+  }
+}
 
 export function registerApply(program: Command): void {
   program
     .command('apply')
-    .description('(not built yet)')
-    .action(action(async () => {
-      throw new MapsyncError('apply is not built yet');
+    .description('apply a saved plan, or a fresh plan after confirmation (removes first, then adds); writes a snapshot and a journal')
+    .argument('[planfile]', 'a plan saved with `mapsync plan --out FILE`')
+    .option('--store <spec>', 'store: file:PATH, salesforce or outreach (default: the plan\'s store, else config)')
+    .option('--dir <dir>', 'folder of mapping YAML files when planning fresh (default: config mappingsDir)')
+    .option('--auto-approve', 'apply a fresh plan without asking')
+    .option('--force', 'apply even when the plan removes more mappings than the safety guard allows')
+    .addHelpText('after', '\nExit codes: 0 applied (or nothing to do) · 1 error, stale or unsafe plan, or a change failed')
+    .action(action<ApplyOptions>(async (options, context, args) => {
+      const planFile = args[0];
+      const obtained = await obtainPlan(options, context, planFile);
+      if (!obtained) return 1;
+      const { plan, store } = obtained;
+      let outcome: ApplyOutcome | undefined;
+      try {
+        if (hasErrors(plan)) {
+          throw new MapsyncError(`the plan has ${plan.errors!.length} error(s) and cannot be applied`, { hint: 'fix the errors it lists and run plan again' });
+        }
+        if (planFile !== undefined && hasChanges(plan)) context.log.info(`Applying ${planFile}: ${plan.summary.add} to add, ${plan.summary.remove} to remove (${plan.store}).`);
+        outcome = await applyPlan({
+          plan,
+          store,
+          stateDir: context.config.stateDir,
+          safety: context.config.safety,
+          force: Boolean(options.force),
+          env: context.env,
+          planFile,
+          progress: { stream: process.stderr, isTTY: Boolean(process.stderr.isTTY), line: (text) => context.log.info(text) },
+        });
+      } finally {
+        await store.close().catch(() => undefined);
+      }
+      await appendStepSummary(summaryMarkdown(plan, outcome), context.env);
+      if (outcome.results.length === 0) {
+        if (planFile !== undefined) context.print('No changes. Nothing to apply.\n');
+        return 0;
+      }
+      for (const failed of outcome.failed) context.log.info(`error: ${failureLine(failed)}`);
+      context.print(`${completionLine(outcome)}\n`);
+      context.log.info(`Snapshot of the live mappings before this apply: ${outcome.snapshot}; journal: ${outcome.journal}`);
+      return outcome.failed.length === 0 ? 0 : 1;
     }));
 }

@@ -4,6 +4,7 @@ import type { CrmUser, OutreachUser } from '../../directories/directory.js';
 import { checkUserId } from '../../desired/salesforceId.js';
 import { MapsyncError } from '../../errors.js';
 import type { CrmUserId, OutreachUserId } from '../../model.js';
+import { describeJsonSyntaxError } from './jsonError.js';
 
 /** One entry of `mappings`, with its id canonical and the original object kept for write-back. */
 export interface StoredMapping {
@@ -28,27 +29,8 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isOutreachId = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1;
 
-/** Line and column (1-based) of a character offset, for JSON syntax errors. */
-function lineColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: offset - lineStart + 1 };
-}
-
 function syntaxError(file: string, text: string, err: Error): MapsyncError {
-  // V8 names the offset ("at position 42") and, in newer versions, also "(line 3 column 5)".
-  const message = err.message.replace(/\s*\(line \d+ column \d+\)/, '');
-  const position = /at position (\d+)/.exec(message);
-  const where = position ? lineColumn(text, Number(position[1])) : undefined;
-  const reason = message.replace(/,? ?"(?:[^"\\]|\\.)*" is not valid JSON/, '').replace(/ in JSON at position \d+/, '').trim();
-  const prefix = where ? `${file}:${where.line}:${where.column}` : file;
-  return corrupted(`${prefix}: not valid JSON (${reason || 'syntax error'})`);
+  return corrupted(`${describeJsonSyntaxError(file, text, err)}`);
 }
 
 function corrupted(message: string): MapsyncError {

@@ -1,0 +1,69 @@
+// Reads a saved plan (`plan --out FILE`) and checks it is one this mapsync can apply: a clear
+// one-line error for a missing, unreadable, non-JSON or foreign-version file, or a damaged change.
+import { readFile } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import { checkUserId } from '../desired/salesforceId.js';
+import { MapsyncError } from '../errors.js';
+import type { Change, Plan } from '../model.js';
+import { describeJsonSyntaxError } from '../stores/file/jsonError.js';
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isCount = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
+
+const SUPPORTED_FORMAT_VERSION = 1;
+
+function damaged(file: string, what: string): MapsyncError {
+  return new MapsyncError(`${file}: not a usable mapsync plan: ${what}`, { hint: 'make a fresh one with `mapsync plan --out FILE`' });
+}
+
+function checkChange(value: unknown, index: number, file: string): Change {
+  const where = `changes[${index}]`;
+  if (!isObject(value)) throw damaged(file, `${where} is not an object`);
+  if (value.action !== 'add' && value.action !== 'remove') throw damaged(file, `${where}.action must be "add" or "remove"`);
+  const id = typeof value.crmUserId === 'string' ? checkUserId(value.crmUserId) : undefined;
+  // A plan holds canonical 18-character IDs only; anything else was edited by hand.
+  if (!id?.ok || id.id !== value.crmUserId) throw damaged(file, `${where}.crmUserId is not a canonical 18-character Salesforce User ID`);
+  if (!Number.isInteger(value.outreachUserId) || (value.outreachUserId as number) < 1) throw damaged(file, `${where}.outreachUserId must be an integer >= 1`);
+  return value as unknown as Change;
+}
+
+/** Reads and checks a saved plan; `path` as the user typed it. */
+export async function readPlanFile(path: string): Promise<Plan> {
+  const shown = relative(process.cwd(), resolve(path)) || path;
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new MapsyncError(`plan file ${shown} not found`, { hint: `save one first: mapsync plan --out ${shown}` });
+    throw new MapsyncError(`cannot read plan file ${shown}: ${code === 'EISDIR' ? 'it is a directory' : (err as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new MapsyncError(describeJsonSyntaxError(shown, text, err as Error), { hint: 'a saved plan is the JSON written by `mapsync plan --out FILE`' });
+  }
+  if (!isObject(raw) || raw.formatVersion === undefined) throw damaged(shown, 'no "formatVersion" (is this the output of `mapsync plan --out`?)');
+  if (raw.formatVersion !== SUPPORTED_FORMAT_VERSION) {
+    throw new MapsyncError(`${shown}: plan formatVersion ${JSON.stringify(raw.formatVersion)} is not supported (this mapsync reads version ${SUPPORTED_FORMAT_VERSION})`, {
+      hint: 'make the plan again with this version of mapsync',
+    });
+  }
+  if (typeof raw.store !== 'string' || raw.store === '') throw damaged(shown, '"store" is missing');
+  if (typeof raw.liveFingerprint !== 'string' || !raw.liveFingerprint.startsWith('sha256:')) throw damaged(shown, '"liveFingerprint" is missing');
+  if (typeof raw.desiredFingerprint !== 'string') throw damaged(shown, '"desiredFingerprint" is missing');
+  const summary = raw.summary;
+  if (!isObject(summary) || !isCount(summary.add) || !isCount(summary.remove) || !isCount(summary.unchanged)) throw damaged(shown, '"summary" must hold add, remove and unchanged counts');
+  if (!Array.isArray(raw.changes)) throw damaged(shown, '"changes" must be a list');
+  const changes = raw.changes.map((c, i) => checkChange(c, i, shown));
+  const adds = changes.filter((c) => c.action === 'add').length;
+  if (adds !== summary.add || changes.length - adds !== summary.remove) throw damaged(shown, '"summary" does not match "changes"');
+  const firstAdd = changes.findIndex((c) => c.action === 'add');
+  if (firstAdd >= 0 && changes.slice(firstAdd).some((c) => c.action === 'remove')) throw damaged(shown, 'every remove must come before the adds');
+  const warnings = raw.warnings ?? [];
+  if (!Array.isArray(warnings)) throw damaged(shown, '"warnings" must be a list');
+  if (raw.errors !== undefined && !Array.isArray(raw.errors)) throw damaged(shown, '"errors" must be a list');
+  return { ...(raw as unknown as Plan), changes, warnings };
+}

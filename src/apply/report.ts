@@ -1,0 +1,56 @@
+// How an apply's outcome reads: one line per failed change (so CI logs point at each), a closing
+// counts line, and a short Markdown block for the GitHub job summary.
+import type { Change, ChangeResult, Plan } from '../model.js';
+import type { ApplyOutcome } from './applyPlan.js';
+
+const oneLine = (text: string) => text.replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim();
+
+export function describeChange(change: Change): string {
+  const pair = `${change.crmUserId} <-> ${change.outreachUserId}`;
+  if (change.action === 'add') {
+    const name = change.name ? `${oneLine(change.name)}, ` : '';
+    return `add ${pair} (${name}${change.file}:${change.line})`;
+  }
+  const name = change.crmUserName ?? change.outreachUserName;
+  return `remove ${pair}${name ? ` (${oneLine(name)})` : ''}`;
+}
+
+export function failureLine(result: ChangeResult): string {
+  return `failed to ${describeChange(result.change)}: ${oneLine(result.error ?? 'unknown error')}`;
+}
+
+function counts(results: readonly ChangeResult[]): { added: number; removed: number } {
+  let added = 0;
+  let removed = 0;
+  for (const r of results) {
+    if (!r.ok) continue;
+    if (r.change.action === 'add') added++;
+    else removed++;
+  }
+  return { added, removed };
+}
+
+export function completionLine(outcome: ApplyOutcome): string {
+  const { added, removed } = counts(outcome.results);
+  if (outcome.failed.length === 0) return `Apply complete: ${added} added, ${removed} removed.`;
+  return `Apply incomplete: ${outcome.failed.length} of ${outcome.results.length} changes failed (${added} added, ${removed} removed); run plan and apply again once the cause is fixed.`;
+}
+
+const MAX_SUMMARY_FAILURES = 50;
+
+export function summaryMarkdown(plan: Plan, outcome: ApplyOutcome | undefined): string {
+  const head = `### mapsync apply — \`${plan.store}\``;
+  if (!outcome || outcome.results.length === 0) return `${head}\n\nNo changes: live mappings already match.\n`;
+  const { added, removed } = counts(outcome.results);
+  const lines = [head, ''];
+  lines.push(outcome.failed.length === 0
+    ? `✅ Applied: ${added} added, ${removed} removed.`
+    : `❌ ${outcome.failed.length} of ${outcome.results.length} changes failed (${added} added, ${removed} removed).`);
+  if (outcome.failed.length > 0) {
+    lines.push('');
+    for (const f of outcome.failed.slice(0, MAX_SUMMARY_FAILURES)) lines.push(`- ${failureLine(f).replace(/[`|<>]/g, (ch) => `\\${ch}`)}`);
+    if (outcome.failed.length > MAX_SUMMARY_FAILURES) lines.push(`- … and ${outcome.failed.length - MAX_SUMMARY_FAILURES} more (see the journal)`);
+  }
+  if (outcome.snapshot) lines.push('', `Snapshot: \`${outcome.snapshot}\` · journal: \`${outcome.journal}\``);
+  return lines.join('\n') + '\n';
+}
