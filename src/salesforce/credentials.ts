@@ -42,6 +42,11 @@ function apiVersion(env: NodeJS.ProcessEnv): string {
  * a login. Whatever is incomplete is named in a one-line error.
  */
 export function readCredentials(env: NodeJS.ProcessEnv): SalesforceCredentials {
+  if (!hasSalesforceEnv(env)) {
+    throw new MapsyncError('no Salesforce credentials in the environment: set SF_INSTANCE_URL + SF_ACCESS_TOKEN, or SF_LOGIN_URL + SF_USERNAME + SF_PASSWORD', {
+      hint: 'in CI, pass them from repository secrets; see README, "salesforce store"',
+    });
+  }
   const version = apiVersion(env);
   const tokenMode = nonEmpty(env.SF_ACCESS_TOKEN) || nonEmpty(env.SF_INSTANCE_URL);
   if (tokenMode) {
