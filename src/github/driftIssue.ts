@@ -7,7 +7,8 @@ import { redact } from '../secrets.js';
 import { createGitHubClient, withGitHub } from './client.js';
 import { readGitHubContext, type GitHubContext } from './context.js';
 import { BODY_LIMIT } from './limits.js';
-import { commitLink, countsPhrase, hasErrors, storeName } from './markdown.js';
+import { hasErrors } from '../plan/render/index.js';
+import { commitLink, countsPhrase, noMentions, storeName } from './markdown.js';
 import { renderPlanMarkdown } from './planMarkdown.js';
 import { appendStepSummary } from './stepSummary.js';
 
@@ -75,6 +76,7 @@ export function renderDriftIssue(plan: Plan, github: GitHubContext): { title: st
     owner: github.owner,
     repo: github.repo,
     runUrl: github.runUrl,
+    mode: 'drift',
     heading: `### The live mappings in ${storeName(plan)} differ from \`mappings/\``,
     intro: `Checked ${when()}. Each line is what \`apply\` would change: \`-\` a live mapping that \`mappings/\` does not have, \`+\` a mapping in \`mappings/\` that the store does not have.`,
     fullPlanHint: github.runUrl ? `The full list is in the [job summary](${github.runUrl}).` : 'Run `npx mapsync drift` to see all of it.',
@@ -100,9 +102,9 @@ export async function syncDriftIssue(args: { plan: Plan; context: CommandContext
       return;
     }
     const commit = commitLink(github.sha, github.serverUrl, github.owner, github.repo);
-    const resolved = redact([
+    const resolved = redact(noMentions([
       `Drift resolved: ${storeName(plan)} matches \`mappings/\` again (checked ${when()}${commit ? `, commit ${commit}` : ''}${github.runUrl ? `, [workflow run](${github.runUrl})` : ''}). Closing.`,
-    ].join('\n'), context.env);
+    ].join('\n')), context.env);
     for (const issue of open) {
       await withGitHub(`commenting on drift issue #${issue.number}`, () =>
         octokit.rest.issues.createComment({ ...base, issue_number: issue.number, body: resolved }));

@@ -1,10 +1,8 @@
 // The plan as GitHub Markdown: the sticky PR comment and the job summary share this renderer.
 // A plan too large for its budget keeps everything but the tail of the diff, and says so.
 import type { Plan } from '../model.js';
-import {
-  commitLink, countsLine, countsPhrase, diffBlock, diffLines, displayOrder, errorLines, hasErrors,
-  plural, storeName, warningLines,
-} from './markdown.js';
+import { countsLine, diffLines, driftCountsLine, errorsMarkdown, hasErrors, warningsMarkdown, type Mode } from '../plan/render/index.js';
+import { commitLink, countsPhrase, noMentions, plural, storeName } from './markdown.js';
 
 export const PLAN_MARKER = '<!-- mapsync:plan -->';
 
@@ -33,6 +31,8 @@ export interface PlanMarkdownOptions {
   intro?: string;
   /** Replaces the "On merge" verdict at the end. */
   footer?: string;
+  /** Plan (default) or drift wording for the counts. */
+  mode?: Mode;
 }
 
 export interface RenderedPlan {
@@ -42,21 +42,28 @@ export interface RenderedPlan {
   truncated: boolean;
 }
 
-function listed(lines: string[], what: string): string[] {
-  if (lines.length <= MAX_LISTED) return lines;
-  return [...lines.slice(0, MAX_LISTED), `- … and ${plural(lines.length - MAX_LISTED, `more ${what}`)}`];
+/**
+ * The plan renderer's warnings or errors section, listing at most MAX_LISTED items so thousands
+ * of warnings cannot crowd the diff out of a comment; the heading keeps the true count.
+ */
+function capped<T>(items: readonly T[], render: (some: T[]) => string, what: string): string {
+  if (items.length <= MAX_LISTED) return render([...items]).trimEnd();
+  const text = render(items.slice(0, MAX_LISTED)).trimEnd()
+    .replace(`(${MAX_LISTED})`, `(${items.length.toLocaleString('en-US')})`);
+  return `${text}\n- … and ${plural(items.length - MAX_LISTED, `more ${what}`)}`;
 }
 
+/** What merging the pull request does: the sentence reviewers look for. */
 function onMerge(plan: Plan): string {
   const total = plan.changes.length;
   const store = storeName(plan);
-  if (hasErrors(plan)) return '**On merge:** nothing can be applied until the errors above are fixed.';
-  if (total === 0) return `**On merge:** nothing to apply — ${store} already matches the mappings.`;
-  const these = `Merging applies ${total === 1 ? 'this change' : `these ${total.toLocaleString('en-US')} changes`} to ${store}`;
+  if (hasErrors(plan)) return '**Merging applies nothing** until the errors above are fixed.';
+  if (total === 0) return `**Merging applies nothing:** ${store} already matches \`mappings/\`.`;
+  const these = `**Merging applies ${total === 1 ? 'this change' : `these ${total.toLocaleString('en-US')} changes`} to ${store}**`;
   if (plan.warnings.some((w) => w.code === 'unsafe-removals')) {
-    return `**On merge:** ${these} — but apply stops at the removal guard until a maintainer re-runs the apply workflow with \`force\`.`;
+    return `${these}, but apply stops at the removal guard until a maintainer re-runs the apply workflow with \`force\`.`;
   }
-  return `**On merge:** ${these}${plan.summary.remove > 0 && plan.summary.add > 0 ? ' (removals first, then additions)' : ''}.`;
+  return `${these}${plan.summary.remove > 0 && plan.summary.add > 0 ? ' (removals first, then additions)' : ''}.`;
 }
 
 function build(plan: Plan, options: PlanMarkdownOptions, lines: string[], shown: number): string {
@@ -71,10 +78,10 @@ function build(plan: Plan, options: PlanMarkdownOptions, lines: string[], shown:
   ].filter(Boolean);
   out.push(facts.join(' · '), '');
   if (options.intro) out.push(options.intro, '');
-  out.push(countsLine(plan), '');
+  out.push(`**${(options.mode === 'drift' ? driftCountsLine : countsLine)(plan)}**`, '');
 
   if (total > 0) {
-    const block = diffBlock(lines.slice(0, shown));
+    const block = ['```diff', ...lines.slice(0, shown), '```'].join('\n');
     if (shown > FOLD_AFTER_LINES) {
       const label = shown < total ? `Show the first ${shown.toLocaleString('en-US')} of ${plural(total, 'change')}` : `Show ${plural(total, 'change')}`;
       out.push('<details>', `<summary>${label}</summary>`, '', block, '', '</details>', '');
@@ -88,22 +95,21 @@ function build(plan: Plan, options: PlanMarkdownOptions, lines: string[], shown:
 
   const unsafe = plan.warnings.filter((w) => w.code === 'unsafe-removals');
   const others = plan.warnings.filter((w) => w.code !== 'unsafe-removals');
+  // The removal guard decides what happens on merge, so it stands out as an alert, not a bullet.
   for (const warning of unsafe) {
-    out.push('> [!CAUTION]', `> ${warningLines([warning])[0]!.slice(2)}`, '');
+    const item = warningsMarkdown({ ...plan, warnings: [warning] }).trim().split('\n').pop()!;
+    out.push('> [!CAUTION]', `> ${item.replace(/^- /, '')}`, '');
   }
-  if (others.length > 0) out.push(`**Warnings (${others.length.toLocaleString('en-US')})**`, '', ...listed(warningLines(others), 'warning'), '');
-  if (hasErrors(plan)) {
-    const errors = plan.errors!;
-    out.push(`**Errors (${errors.length.toLocaleString('en-US')}): this plan cannot be applied**`, '', ...listed(errorLines(errors), 'error'), '');
-  }
+  if (others.length > 0) out.push(capped(others, (some) => warningsMarkdown({ ...plan, warnings: some }), 'warning'), '');
+  if (hasErrors(plan)) out.push(capped(plan.errors!, (some) => errorsMarkdown({ ...plan, errors: some }), 'error'), '');
   out.push(options.footer ?? onMerge(plan), '');
-  return out.join('\n');
+  return noMentions(out.join('\n'));
 }
 
 /** Renders the plan within `options.budget`, cutting the diff (never the counts or the verdict). */
 export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions): RenderedPlan {
   const measure = options.measure ?? ((text: string) => text.length);
-  const lines = diffLines(displayOrder(plan.changes));
+  const lines = diffLines(plan, options.mode);
   const full = build(plan, options, lines, lines.length);
   if (measure(full) <= options.budget) return { markdown: full, shownChanges: lines.length, truncated: false };
   // Largest number of diff lines that still fits: the size grows with each line, so bisect.
