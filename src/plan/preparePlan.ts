@@ -57,10 +57,10 @@ export async function preparePlan(context: CommandContext, options: PrepareOptio
   }
 }
 
-/** `file:line:col: error: message [code]`, the way validate prints an error in text form. */
+/** `file:line:col  code  message` (+ a hint line), the way validate prints an error in text form. */
 export function formatValidationError(error: ValidationError): string {
-  const hint = error.hint ? ` (${error.hint})` : '';
-  return `${error.file}:${error.line}:${error.column}: error: ${error.message}${hint} [${error.code}]`;
+  const line = `${error.file}:${error.line}:${error.column}  ${error.code}  ${error.message}`;
+  return error.hint ? `${line}\n  hint: ${error.hint}` : line;
 }
 
 function displayDir(dir: string): string {
