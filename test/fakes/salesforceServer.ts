@@ -65,7 +65,8 @@ export class FakeSalesforce {
   readonly issuedSessions: string[] = [];
   url = '';
   private cursors = new Map<string, { records: Record<string, unknown>[]; offset: number }>();
-  private server = createServer((req, res) => void this.handle(req, res));
+  // A larger header limit than Node's default, so the 16,384-byte URI rule is what answers.
+  private server = createServer({ maxHeaderSize: 65_536 }, (req, res) => void this.handle(req, res));
   readonly apiVersion: string;
   readonly customFields: Set<string>;
   readonly batchSize: number;

@@ -1,0 +1,109 @@
+// Reading the live mappings and the CRM directory from a (fake) Salesforce org through the real
+// CLI and the real jsforce over HTTP.
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startFakeSalesforce, userId, type FakeSalesforce } from '../fakes/salesforceServer.js';
+import { cli, outputs, project, range, tokenEnv, TOKEN, type PlanJson } from './support.js';
+
+let sf: FakeSalesforce;
+const cleanups: (() => Promise<void>)[] = [];
+
+beforeEach(async () => {
+  sf = await startFakeSalesforce({ tokens: [TOKEN] });
+});
+afterEach(async () => {
+  await sf.close();
+  while (cleanups.length) await cleanups.pop()!();
+});
+afterAll(() => {
+  for (const out of outputs) expect(out.stdout + out.stderr).not.toContain(TOKEN);
+});
+
+async function plan(pairs: { crm: number; outreach: number }[], extraFiles: Record<string, string> = {}, args: string[] = []) {
+  const p = await project(pairs, extraFiles);
+  cleanups.push(p.cleanup);
+  const result = await cli(['plan', '--store', 'salesforce', '--format', 'json', ...args], p.dir, tokenEnv(sf));
+  return { result, json: result.stdout ? (JSON.parse(result.stdout) as PlanJson) : undefined, dir: p.dir };
+}
+
+describe('salesforce store: list', () => {
+  it('follows nextRecordsUrl across three batches and reuses the names it read (no per-user look-ups)', async () => {
+    for (const n of range(1, 4500)) sf.addUser({ Id: userId(n), Name: `User ${n}`, IsActive: true, Outreach_User_Id__c: String(n) });
+    sf.addUser({ Id: userId(9999), Name: 'Not mapped', IsActive: true, Outreach_User_Id__c: null });
+    const { result, json } = await plan(range(1, 4500).map((n) => ({ crm: n, outreach: n })));
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(json!.summary).toEqual({ add: 0, remove: 0, unchanged: 4500 });
+    const queries = sf.dataRequests({ method: 'GET' });
+    expect(queries).toHaveLength(3);
+    expect(queries[0]!.path).toContain('/query?q=');
+    expect(queries[1]!.path).toMatch(/\/query\/01gFAKE[0-9a-f]+-2000$/);
+    expect(queries[2]!.path).toMatch(/-4000$/);
+    // Every desired user was in the store's answer: the directory asks Salesforce nothing more.
+    expect(sf.dataRequests({ method: 'POST' })).toHaveLength(0);
+  });
+
+  it('looks up unmapped desired users 2,000 IDs a request in the body, never near the URI limit', async () => {
+    for (const n of range(1, 3100)) sf.addUser({ Id: userId(n), Name: `User ${n}`, IsActive: n !== 7, Outreach_User_Id__c: n <= 50 ? String(n) : null });
+    const { result, json } = await plan(range(1, 3100).map((n) => ({ crm: n, outreach: n })));
+    expect(result.code).toBe(0);
+    expect(json!.summary).toEqual({ add: 3050, remove: 0, unchanged: 50 });
+    const lookups = sf.dataRequests({ method: 'POST', pathIncludes: '/composite/sobjects/User' });
+    expect(lookups.map((r) => r.count)).toEqual([2000, 1050]);
+    expect(sf.log.every((r) => r.status !== 414 && Buffer.byteLength(r.path) <= 16_384)).toBe(true);
+    // The directory's answer feeds the checks: user 7 is inactive in Salesforce.
+    expect(json!.warnings.filter((w) => w.code === 'crm-user-inactive').map((w) => w.crmUserId)).toEqual([userId(7)]);
+  });
+
+  it('warns about field values that are not Outreach ids and does not take them as mappings', async () => {
+    const values: Record<number, unknown> = { 1: '11', 2: 'abc', 3: '0', 4: '-3', 5: '4.5', 6: ' 16 ' };
+    for (const [n, value] of Object.entries(values)) sf.addUser({ Id: userId(Number(n)), Name: `User ${n}`, IsActive: true, Outreach_User_Id__c: value });
+    const { result, json } = await plan([{ crm: 1, outreach: 11 }, { crm: 2, outreach: 12 }, { crm: 6, outreach: 16 }]);
+    expect(result.code).toBe(0);
+    const invalid = json!.warnings.filter((w) => w.code === 'live-invalid-value');
+    expect(invalid.map((w) => w.crmUserId).sort()).toEqual([2, 3, 4, 5].map(userId).sort());
+    expect(invalid.find((w) => w.crmUserId === userId(2))!.message).toContain('Outreach_User_Id__c = "abc"');
+    // User 2's bad value is not a mapping: the desired mapping is an add that overwrites it.
+    expect(json!.changes).toEqual([expect.objectContaining({ action: 'add', crmUserId: userId(2), outreachUserId: 12 })]);
+    expect(json!.summary).toEqual({ add: 1, remove: 0, unchanged: 2 });
+  });
+
+  it('reports a desired user Salesforce does not know as an error naming file and line', async () => {
+    sf.addUser({ Id: userId(1), Name: 'User 1', IsActive: true, Outreach_User_Id__c: null });
+    const p = await project([{ crm: 1, outreach: 1 }, { crm: 2, outreach: 2 }]);
+    cleanups.push(p.cleanup);
+    const result = await cli(['plan', '--store', 'salesforce'], p.dir, tokenEnv(sf));
+    expect(result.code).toBe(1);
+    expect(result.stdout + result.stderr).toContain('mappings/team.yaml:4');
+    expect(result.stdout + result.stderr).toContain(userId(2));
+  });
+
+  it('uses the configured field (salesforce.field) for reads', async () => {
+    await sf.close();
+    sf = await startFakeSalesforce({ tokens: [TOKEN], customFields: ['Outreach_Id__c'] });
+    sf.addUser({ Id: userId(1), Name: 'User 1', IsActive: true, Outreach_Id__c: '5' });
+    const { result, json } = await plan([{ crm: 1, outreach: 5 }], { 'mapsync.config.yaml': 'salesforce:\n  field: Outreach_Id__c\n' });
+    expect(result.code).toBe(0);
+    expect(json!.summary).toEqual({ add: 0, remove: 0, unchanged: 1 });
+    expect(sf.dataRequests()[0]!.path).toContain('Outreach_Id__c');
+  });
+
+  it('checks a file store plan against Salesforce when Salesforce credentials are present', async () => {
+    sf.addUser({ Id: userId(1), Name: 'Ada Lovelace', IsActive: false, Outreach_User_Id__c: null });
+    const p = await project([{ crm: 1, outreach: 1 }, { crm: 2, outreach: 2 }]);
+    cleanups.push(p.cleanup);
+    const result = await cli(['plan', '--format', 'json'], p.dir, tokenEnv(sf));
+    // User 2 is unknown to Salesforce (error); user 1 is known but inactive.
+    expect(result.code).toBe(1);
+    const lookups = sf.dataRequests({ method: 'POST' });
+    expect(lookups).toHaveLength(1);
+    expect(lookups[0]!.count).toBe(2);
+    expect(sf.dataRequests({ method: 'GET' })).toHaveLength(0);
+  });
+});
+
+describe('fake Salesforce server', () => {
+  it('answers 414 to a URI over 16,384 bytes, as Salesforce does', async () => {
+    const res = await fetch(`${sf.url}/services/data/v62.0/query?q=${'x'.repeat(16_400)}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(res.status).toBe(414);
+  });
+});
