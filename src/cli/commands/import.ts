@@ -1,13 +1,60 @@
-// Placeholder until the owning issue lands: registers the command so --help lists it.
+// `mapsync import`: writes the live mappings as YAML — the way to start managing an existing org.
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
+import writeFileAtomic from 'write-file-atomic';
+import { importEntries, importYaml } from '../../apply/importYaml.js';
+import { resolveDirectories } from '../../directories/index.js';
 import { MapsyncError } from '../../errors.js';
+import { openStore } from '../../stores/index.js';
 import { action } from '../action.js';
+
+interface ImportOptions {
+  store?: string;
+  out?: string;
+  force?: boolean;
+}
+
+const SCHEMA_FILE = join('schema', 'user-mappings.schema.json');
+
+/** The modeline path from the folder the YAML will live in to the repository's schema. */
+function schemaPathFrom(folder: string): string {
+  return relative(resolve(folder), resolve(SCHEMA_FILE)).split(sep).join('/');
+}
 
 export function registerImport(program: Command): void {
   program
     .command('import')
-    .description('(not built yet)')
-    .action(action(async () => {
-      throw new MapsyncError('import is not built yet');
+    .description('write the live mappings as mapping YAML (stdout, or --out FILE); `plan` right after shows no changes')
+    .option('--store <spec>', 'store to read: file:PATH, salesforce or outreach (default: config)')
+    .option('--out <file>', 'write to this file (e.g. mappings/imported.yaml) instead of stdout')
+    .option('--force', 'overwrite --out FILE if it exists')
+    .addHelpText('after', '\nExit codes: 0 written · 1 error')
+    .action(action<ImportOptions>(async (options, context) => {
+      const out = options.out;
+      if (out !== undefined && existsSync(out) && !options.force) {
+        throw new MapsyncError(`${relative(process.cwd(), resolve(out)) || out} already exists; not overwriting it`, { hint: 'choose another --out file, or pass --force' });
+      }
+      const storeContext = { config: context.config, env: context.env, log: context.log };
+      const store = await openStore(options.store ?? context.config.store, storeContext);
+      let text: string;
+      try {
+        const live = await store.list();
+        for (const w of live.warnings) context.log.warn(`${w.code}: ${w.message}`);
+        const { entries, skipped } = await importEntries(live.mappings, await resolveDirectories(store, storeContext));
+        for (const line of skipped) context.log.warn(`not imported: ${line}; add the right one to mappings/ by hand`);
+        text = importYaml(entries, schemaPathFrom(out !== undefined ? dirname(out) : context.config.mappingsDir));
+        if (out === undefined) {
+          context.print(text);
+        } else {
+          await mkdir(dirname(resolve(out)), { recursive: true });
+          await writeFileAtomic(out, text, { fsync: true });
+          context.log.info(`Wrote ${entries.length} mapping${entries.length === 1 ? '' : 's'} from ${store.spec} to ${relative(process.cwd(), resolve(out))}.`);
+        }
+      } finally {
+        await store.close().catch(() => undefined);
+      }
+      return 0;
     }));
 }
