@@ -51,6 +51,8 @@ export function outreachClient(context: StoreContext): OutreachClient {
   let client = clients.get(key);
   if (!client) {
     client = new OutreachClient(new OutreachHttp(settings, context.log), field);
+    // Every wait is worth a line: a silent minute looks like a hang.
+    client.http.limiter.onWait(({ waitingMs, reason }) => context.log.info(`${reason}, waiting ${Math.ceil(waitingMs / 1000)}s`));
     clients.set(key, client);
   }
   return client;

@@ -60,10 +60,8 @@ class OutreachStore implements MappingStore {
     const writes = planWrites(changes);
     const total = changes.length;
     let done = 0;
-    const stopListening = this.client.http.limiter.onWait(({ waitingMs, reason }) => {
-      this.context.log.info(`${reason}, waiting ${Math.ceil(waitingMs / 1000)}s`);
-      hooks.onProgress?.({ done, total, waitingMs, reason });
-    });
+    // The client already logs each wait; the apply's progress display hears about it too.
+    const stopListening = this.client.http.limiter.onWait(({ waitingMs, reason }) => hooks.onProgress?.({ done, total, waitingMs, reason }));
     let fatal: unknown;
     const write = async (w: FieldWrite) => {
       if (fatal) return;
