@@ -9,7 +9,9 @@ export { countsLine, driftCountsLine } from './describe.js';
 
 /** Escapes text for Markdown prose (list items, paragraphs), including inline HTML. */
 export function escapeMarkdown(text: string): string {
-  return oneLine(text).replace(/&/g, '&amp;').replace(/[\\`*_{}\[\]<>()#+!|~]/g, (ch) => `\\${ch}`);
+  return oneLine(text)
+    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+    .replace(/[\\`*_{}\[\]()#+!|~]/g, (ch) => `\\${ch}`);
 }
 
 /** Inline code that no backtick in the text can break out of. */
