@@ -99,7 +99,26 @@ interface FileOutcome {
 async function loadFile(file: string, absolute: string): Promise<FileOutcome> {
   const read = await readMappingText(absolute);
   if (!read.ok) return { errors: [{ file, line: read.line, column: read.column, code: 'file-invalid', message: read.message }], found: [], entries: 0 };
+  return checkText(file, read.text);
+}
 
+/** Validates one file's text on its own (no cross-file uniqueness): what fmt uses to check its output. */
+export function checkFileText(file: string, text: string): { errors: ValidationError[]; mappings: DesiredMapping[] } {
+  const outcome = checkText(file, text);
+  const errors = [...outcome.errors];
+  const crmSeen = new Map<string, SourceLocation[]>();
+  const outreachSeen = new Map<number, SourceLocation[]>();
+  for (const found of outcome.found) {
+    if (found.crmUserId !== undefined) remember(crmSeen, found.crmUserId, found.crmAt);
+    if (found.outreachUserId !== undefined) remember(outreachSeen, found.outreachUserId, found.outreachAt);
+  }
+  errors.push(...duplicateErrors(crmSeen, 'duplicate-crm-id', (id) => `crmUserId ${id}`, ''));
+  errors.push(...duplicateErrors(outreachSeen, 'duplicate-outreach-id', (id) => `outreachUserId ${id}`, ''));
+  return { errors, mappings: outcome.found.flatMap((f) => (f.mapping ? [f.mapping] : [])) };
+}
+
+function checkText(file: string, text: string): FileOutcome {
+  const read = { text };
   const parsed = parseYaml(read.text);
   const at = (offset: number): { line: number; column: number } => {
     const pos = parsed.lineCounter.linePos(offset);

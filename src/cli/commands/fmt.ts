@@ -1,13 +1,75 @@
-// Placeholder until the owning issue lands: registers the command so --help lists it.
+// `mapsync fmt`: rewrites the mapping files in canonical form (see src/desired/format.ts).
 import type { Command } from 'commander';
-import { MapsyncError } from '../../errors.js';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import writeFileAtomic from 'write-file-atomic';
 import { action } from '../action.js';
+import { MapsyncError } from '../../errors.js';
+import { loadDesiredDetails } from '../../desired/load.js';
+import { formatMappingFile } from '../../desired/format.js';
+
+interface FmtOptions {
+  check?: boolean;
+  dir?: string;
+}
+
+interface Rewrite {
+  file: string;
+  before: string;
+  after: string;
+}
 
 export function registerFmt(program: Command): void {
   program
     .command('fmt')
-    .description('(not built yet)')
-    .action(action(async () => {
-      throw new MapsyncError('fmt is not built yet');
+    .description('rewrite the mapping files in canonical form: entries sorted by name then crmUserId, keys in a fixed order, comments kept')
+    .option('--check', 'change nothing; print a unified diff of what fmt would change')
+    .option('--dir <folder>', 'folder holding the mapping files (default: mappingsDir from the config, "mappings")')
+    .addHelpText('after', '\nExit codes: 0 already formatted (or formatted now), 1 --check found changes, or the files do not validate.')
+    .action(action<FmtOptions>(async (options, context) => {
+      const dir = options.dir ?? context.config.mappingsDir;
+      const loaded = await loadDesiredDetails(dir);
+      const first = loaded.errors[0];
+      if (first) {
+        throw new MapsyncError(
+          `${first.file}:${first.line}:${first.column}: ${first.code}: ${first.message} — fmt only formats valid files (${loaded.errors.length} error${loaded.errors.length === 1 ? '' : 's'})`,
+          { hint: 'run mapsync validate to see every error, fix them, then run fmt again' },
+        );
+      }
+      // Everything is computed before anything is written: a file that cannot be formatted stops the run with no file touched.
+      const rewrites: Rewrite[] = [];
+      for (const file of loaded.state.files) {
+        const before = (await readFile(join(process.cwd(), file), 'utf8')).replace(/^\uFEFF/, '');
+        const after = formatMappingFile(file, before);
+        if (after !== before) rewrites.push({ file, before, after });
+      }
+      const total = loaded.state.files.length;
+      if (options.check) {
+        for (const r of rewrites) context.print(createTwoFilesPatch(`a/${r.file}`, `b/${r.file}`, r.before, r.after, undefined, undefined, { context: 3 }));
+        context.log.info(rewrites.length === 0
+          ? `${total} file${total === 1 ? '' : 's'} already formatted`
+          : `${rewrites.length} of ${total} file${total === 1 ? '' : 's'} would change; run mapsync fmt`);
+        return rewrites.length === 0 ? 0 : 1;
+      }
+      await writeAll(rewrites);
+      for (const r of rewrites) context.print(`formatted ${r.file}\n`);
+      context.log.info(`${rewrites.length} of ${total} file${total === 1 ? '' : 's'} changed`);
+      return 0;
     }));
+}
+
+/** Each file is replaced atomically; if one write fails, the files already replaced get their old text back. */
+async function writeAll(rewrites: Rewrite[]): Promise<void> {
+  const done: Rewrite[] = [];
+  try {
+    for (const r of rewrites) {
+      await writeFileAtomic(join(process.cwd(), r.file), r.after);
+      done.push(r);
+    }
+  } catch (err) {
+    for (const r of done) await writeFileAtomic(join(process.cwd(), r.file), r.before).catch(() => undefined);
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new MapsyncError(`could not write the formatted files (${reason}); no file was changed`, { cause: err });
+  }
 }

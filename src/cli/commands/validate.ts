@@ -1,13 +1,34 @@
-// Placeholder until the owning issue lands: registers the command so --help lists it.
-import type { Command } from 'commander';
-import { MapsyncError } from '../../errors.js';
+// `mapsync validate`: schema, ID and uniqueness checks of the mapping files. No network.
+import { Option, type Command } from 'commander';
 import { action } from '../action.js';
+import { loadDesiredDetails } from '../../desired/load.js';
+import { renderGithub, renderJson, renderSummary, renderText, type ValidateFormat } from '../../desired/report.js';
+import { appendStepSummary } from '../../github/index.js';
+
+interface ValidateOptions {
+  dir?: string;
+  format: ValidateFormat;
+}
 
 export function registerValidate(program: Command): void {
   program
     .command('validate')
-    .description('(not built yet)')
-    .action(action(async () => {
-      throw new MapsyncError('validate is not built yet');
+    .description('check the mapping files: schema, Salesforce IDs, uniqueness across files (no network)')
+    .option('--dir <folder>', 'folder holding the mapping files (default: mappingsDir from the config, "mappings")')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'github']).default('text'))
+    .addHelpText('after', '\nExit codes: 0 valid, 1 invalid (or the folder is missing).')
+    .action(action<ValidateOptions>(async (options, context) => {
+      const result = await loadDesiredDetails(options.dir ?? context.config.mappingsDir);
+      if (options.format === 'json') {
+        context.print(renderJson(result));
+      } else if (options.format === 'github') {
+        context.print(renderGithub(result));
+        const verdict = result.errors.length === 0 ? 'valid' : `${result.errors.length} error(s)`;
+        context.log.info(`mapsync validate: ${verdict} in ${result.state.files.length} file(s)`);
+      } else {
+        context.print(renderText(result, context.colors));
+      }
+      await appendStepSummary(renderSummary(result), context.env);
+      return result.errors.length === 0 ? 0 : 1;
     }));
 }

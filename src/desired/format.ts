@@ -1,0 +1,130 @@
+// Canonical form of a mapping file, used by `mapsync fmt`.
+//   - entries sorted by name (case-insensitive; entries without a name last), then by canonical crmUserId;
+//   - keys in the order crmUserId, outreachUserId, name, email, note;
+//   - block style, two-space indent, "- " items indented under mappings:, no blank lines between
+//     entries, no line folding;
+//   - comments kept (they travel with their entry or key), the editor modeline added when missing;
+//   - an ID is never rewritten: crmUserId keeps its exact text, at most gaining quotes where YAML
+//     would otherwise read it as a number.
+import { dirname, relative } from 'node:path';
+import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { MapsyncError } from '../errors.js';
+import { checkFileText } from './load.js';
+import { canonicalId } from './salesforceId.js';
+import type { DesiredMapping } from '../model.js';
+
+export const KEY_ORDER = ['crmUserId', 'outreachUserId', 'name', 'email', 'note'] as const;
+export const SCHEMA_PATH = 'schema/user-mappings.schema.json';
+const MODELINE_MARK = 'yaml-language-server:';
+const MODELINE = /^\s*#\s*yaml-language-server:/m;
+
+/** `file` is relative to the working directory (it decides the modeline's relative schema path). */
+export function formatMappingFile(file: string, text: string): string {
+  const doc = parseDocument(text, { version: '1.2', uniqueKeys: true });
+  const root = doc.contents;
+  if (isMap(root)) {
+    root.flow = false;
+    const list = root.items.find((p) => keyOf(p) === 'mappings')?.value;
+    if (isSeq(list)) {
+      list.flow = false;
+      const entries = list.items as Node[];
+      // A comment above the first entry belongs to that entry, so it must move with it.
+      const first = entries[0];
+      if (list.commentBefore && first && !first.commentBefore) {
+        first.commentBefore = list.commentBefore;
+        list.commentBefore = undefined;
+      }
+      for (const entry of entries) if (isMap(entry)) canonicaliseEntry(entry);
+      const keyed = entries.map((node) => ({ node, sortKey: sortKeyOf(node) }));
+      keyed.sort((a, b) => compareSortKeys(a.sortKey, b.sortKey));
+      list.items = keyed.map((k) => k.node) as typeof list.items;
+      for (const node of list.items as Node[]) node.spaceBefore = false;
+    }
+  }
+  if (!MODELINE.test(text)) {
+    const modeline = ` ${MODELINE_MARK} $schema=${relative(dirname(file), SCHEMA_PATH).split('\\').join('/')}`;
+    doc.commentBefore = doc.commentBefore ? `${modeline}\n${doc.commentBefore}` : modeline;
+  }
+  const formatted = doc.toString({ indent: 2, indentSeq: true, lineWidth: 0 });
+  assertSameMeaning(file, text, formatted);
+  return formatted;
+}
+
+function canonicaliseEntry(entry: YAMLMap): void {
+  entry.flow = false;
+  const pairs = entry.items as Pair[];
+  for (const pair of pairs) {
+    const key = keyOf(pair);
+    const value = pair.value;
+    if (!isScalar(value)) continue;
+    if (key === 'crmUserId' || ((key === 'name' || key === 'email' || key === 'note') && typeof value.value !== 'string')) {
+      // Written text, exactly; the stringifier quotes it if it would otherwise read as a number.
+      keepSourceText(value);
+    }
+  }
+  const rank = (pair: Pair) => {
+    const index = (KEY_ORDER as readonly string[]).indexOf(keyOf(pair));
+    return index < 0 ? KEY_ORDER.length : index;
+  };
+  entry.items = [...pairs].sort((a, b) => rank(a) - rank(b));
+}
+
+function keepSourceText(scalar: Scalar): void {
+  if (scalar.source !== undefined) scalar.value = scalar.source;
+}
+
+interface SortKey {
+  hasName: boolean;
+  folded: string;
+  name: string;
+  crm: string;
+}
+
+function sortKeyOf(node: Node): SortKey {
+  const pairs = isMap(node) ? (node.items as Pair[]) : [];
+  const text = (key: string): string | undefined => {
+    const value = pairs.find((p) => keyOf(p) === key)?.value;
+    return isScalar(value) ? (value.source ?? String(value.value)) : undefined;
+  };
+  const name = text('name');
+  const crm = text('crmUserId') ?? '';
+  return { hasName: name !== undefined, folded: (name ?? '').toLowerCase(), name: name ?? '', crm: crm.length === 15 || crm.length === 18 ? canonicalId(crm) : crm };
+}
+
+function compareSortKeys(a: SortKey, b: SortKey): number {
+  if (a.hasName !== b.hasName) return a.hasName ? -1 : 1;
+  return compare(a.folded, b.folded) || compare(a.name, b.name) || compare(a.crm, b.crm);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function keyOf(pair: Pair): string {
+  const key = pair.key as Node | null;
+  return isScalar(key) ? (key.source ?? String(key.value)) : '';
+}
+
+/** Safety net: the formatted file must hold exactly the same mappings as the original. */
+function assertSameMeaning(file: string, before: string, after: string): void {
+  const original = checkFileText(file, before);
+  const formatted = checkFileText(file, after);
+  const first = formatted.errors[0];
+  if (first) {
+    throw new MapsyncError(`${file}: formatting would produce an invalid file (${first.line}:${first.column} ${first.code}: ${first.message}); left unchanged`, {
+      hint: 'this happens when an alias would move before its anchor; write the aliased value out',
+    });
+  }
+  if (fingerprint(original.mappings) !== fingerprint(formatted.mappings)) {
+    throw new MapsyncError(`${file}: formatting would change what the file means; left unchanged`, {
+      hint: 'please report this as a bug, with the file',
+    });
+  }
+}
+
+function fingerprint(mappings: DesiredMapping[]): string {
+  return mappings
+    .map((m) => JSON.stringify([m.crmUserId, m.outreachUserId, m.name ?? null, m.email ?? null, m.note ?? null]))
+    .sort()
+    .join('\n');
+}
