@@ -81,7 +81,8 @@ export const createSalesforceStore: StoreFactory = async (argument, context) => 
         context.log.warn(reason);
         if (err instanceof MapsyncError && err.hint) context.log.info(`hint: ${err.hint}`);
         const unsettled = changes.map((_, i) => i).filter((i) => results[i] === undefined);
-        await settle(unsettled, false, `not written: ${reason}`);
+        const code = /\(([A-Z_]{4,})[;)]/.exec(reason)?.[1];
+        await settle(unsettled, false, `not sent: mapsync stopped at an earlier Salesforce error${code ? ` (${code})` : ''}, see above`);
       }
       return results.map((r, i) => r ?? { change: changes[i]!, ok: false, error: 'no result' });
     },
