@@ -37,7 +37,7 @@ export function registerDrift(program: Command): void {
         if (options.githubIssue) await syncDriftIssue({ plan, context });
         if (failed) {
           const n = plan.errors!.length;
-          throw new MapsyncError(`mappings/ has ${n} ${n === 1 ? 'problem' : 'problems'} the directories reject: fix them and run drift again`);
+          throw new MapsyncError(`${n} ${n === 1 ? 'entry' : 'entries'} in mappings/ name users the directories do not know: fix them and run drift again`);
         }
         return hasChanges(plan) ? 2 : 0;
       } finally {

@@ -57,7 +57,7 @@ export function registerPlan(program: Command): void {
         if (options.githubComment) await publishPlanComment({ plan, pr: options.pr, context });
         if (failed) {
           const n = plan.errors!.length;
-          throw new MapsyncError(`the plan has ${n} ${n === 1 ? 'error' : 'errors'}: fix mappings/ and run plan again`);
+          throw new MapsyncError(`the plan has ${n} ${n === 1 ? 'error' : 'errors'} (users the directories do not know): fix mappings/ and run plan again`);
         }
         return options.detailedExitcode && hasChanges(plan) ? 2 : 0;
       } finally {
