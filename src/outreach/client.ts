@@ -3,6 +3,7 @@
 import type { StoreContext } from '../stores/store.js';
 import { MapsyncError } from '../errors.js';
 import { OutreachHttp } from './http.js';
+import type { WaitNotice } from './rateLimiter.js';
 import { outreachSettingsFromEnv } from './settings.js';
 import { fetchAllUsers, type OutreachUserRecord } from './users.js';
 
@@ -10,6 +11,8 @@ const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
 export class OutreachClient {
   private users: Promise<OutreachUserRecord[]> | undefined;
+  /** Set while an apply shows progress: rate-limit waits go there instead of the log. */
+  waitReporter: ((notice: WaitNotice) => void) | undefined;
 
   constructor(
     readonly http: OutreachHttp,
@@ -51,8 +54,13 @@ export function outreachClient(context: StoreContext): OutreachClient {
   let client = clients.get(key);
   if (!client) {
     client = new OutreachClient(new OutreachHttp(settings, context.log), field);
-    // Every wait is worth a line: a silent minute looks like a hang.
-    client.http.limiter.onWait(({ waitingMs, reason }) => context.log.info(`${reason}, waiting ${Math.ceil(waitingMs / 1000)}s`));
+    // Every wait is worth a line (a silent minute looks like a hang); during an apply the
+    // progress display says it instead, so a progress bar is not broken by log lines.
+    const c = client;
+    c.http.limiter.onWait((notice) => {
+      if (c.waitReporter) c.waitReporter(notice);
+      else context.log.info(`${notice.reason}, waiting ${Math.ceil(notice.waitingMs / 1000)}s`);
+    });
     clients.set(key, client);
   }
   return client;

@@ -60,8 +60,8 @@ class OutreachStore implements MappingStore {
     const writes = planWrites(changes);
     const total = changes.length;
     let done = 0;
-    // The client already logs each wait; the apply's progress display hears about it too.
-    const stopListening = this.client.http.limiter.onWait(({ waitingMs, reason }) => hooks.onProgress?.({ done, total, waitingMs, reason }));
+    const onProgress = hooks.onProgress;
+    if (onProgress) this.client.waitReporter = ({ waitingMs, reason }) => onProgress({ done, total, waitingMs, reason });
     let fatal: unknown;
     const write = async (w: FieldWrite) => {
       if (fatal) return;
@@ -89,7 +89,7 @@ class OutreachStore implements MappingStore {
       await runPool(writes.filter((w) => w.value === null), WRITE_CONCURRENCY, write);
       if (!fatal) await runPool(writes.filter((w) => w.value !== null), WRITE_CONCURRENCY, write);
     } finally {
-      stopListening();
+      this.client.waitReporter = undefined;
       this.client.invalidate();
     }
     if (fatal) throw fatal;
