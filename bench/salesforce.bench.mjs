@@ -1,0 +1,96 @@
+// Requests and wall time of `plan` and `apply --auto-approve` against the salesforce store at
+// 10,000 mapped users, measured against the floor: ceil(N/2000) query batches, the directory's
+// 2,000-ID look-ups for users the query did not return, ceil(records/200) writes.
+// The fake org is test/fakes/salesforceServer.ts, transpiled on the fly (no extra build step).
+import { spawnSync, spawn } from 'node:child_process';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import ts from 'typescript';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(root, 'bin/mapsync.js');
+const work = await mkdtemp(join(tmpdir(), 'mapsync-sf-bench-'));
+
+async function loadFake() {
+  const source = await readFile(join(root, 'test/fakes/salesforceServer.ts'), 'utf8');
+  const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+  const file = join(work, 'salesforceServer.mjs');
+  await writeFile(file, outputText);
+  return import(pathToFileURL(file).href);
+}
+
+function run(args, cwd, env) {
+  return new Promise((resolve) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, [cli, ...args], { cwd, env: { PATH: process.env.PATH, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
+  });
+}
+
+const { startFakeSalesforce, userId } = await loadFake();
+const N = 10_000;
+const REMOVED = 200; // users 1..200 lose their mapping
+const REPOINTED = 500; // users 201..700 map to a new Outreach user
+const NEW = 300; // users N+1..N+300 are mapped for the first time
+const TOKEN = 'bench-token-0123456789';
+
+const sf = await startFakeSalesforce({ tokens: [TOKEN] });
+for (let n = 1; n <= N + NEW; n++) sf.addUser({ Id: userId(n), Name: `User ${n}`, Email: `u${n}@example.com`, IsActive: true, Outreach_User_Id__c: n <= N ? String(n) : null });
+
+const lines = ['mappings:'];
+for (let n = REMOVED + 1; n <= N + NEW; n++) {
+  const outreach = n <= REMOVED + REPOINTED ? 100_000 + n : n;
+  lines.push(`  - crmUserId: ${userId(n)}`, `    outreachUserId: ${outreach}`);
+}
+await mkdir(join(work, 'project/mappings'), { recursive: true });
+await writeFile(join(work, 'project/mappings/all.yaml'), lines.join('\n') + '\n');
+const cwd = join(work, 'project');
+const env = { SF_INSTANCE_URL: sf.url, SF_ACCESS_TOKEN: TOKEN };
+
+const count = (from, method, path) => sf.log.slice(from).filter((r) => r.method === method && r.path.includes(path)).length;
+function measure(label, from, result) {
+  return {
+    label,
+    code: result.code,
+    ms: result.ms,
+    queries: count(from, 'GET', '/query'),
+    lookups: count(from, 'POST', '/composite/sobjects/User'),
+    writes: count(from, 'PATCH', '/composite/sobjects'),
+    total: sf.log.length - from,
+  };
+}
+
+let mark = sf.log.length;
+const plan = measure('plan', mark, await run(['plan', '--store', 'salesforce', '--format', 'json'], cwd, env));
+const planJson = JSON.parse((await run(['plan', '--store', 'salesforce', '--format', 'json'], cwd, env)).stdout);
+mark = sf.log.length;
+const apply = measure('apply --auto-approve', mark, await run(['apply', '--store', 'salesforce', '--auto-approve'], cwd, env));
+mark = sf.log.length;
+const after = measure(`plan after apply (in sync, ${(N - REMOVED + NEW).toLocaleString('en-US')} mapped)`, mark, await run(['plan', '--store', 'salesforce', '--format', 'json', '--detailed-exitcode'], cwd, env));
+await sf.close();
+await rm(work, { recursive: true, force: true });
+
+const reads = Math.ceil(N / 2000);
+const records = REMOVED + REPOINTED + NEW;
+const floorWrites = Math.ceil(records / 200);
+const fmt = (m) => `| ${m.label} | ${m.code} | ${m.queries} | ${m.lookups} | ${m.writes} | ${m.total} | ${(m.ms / 1000).toFixed(2)} s |`;
+console.log(`### salesforce store: ${N.toLocaleString('en-US')} mapped users\n`);
+console.log(`Scenario: ${N.toLocaleString('en-US')} Users mapped in the org; the YAML removes ${REMOVED}, re-points ${REPOINTED} and adds ${NEW} new users ` +
+  `(plan: ${planJson.summary.add} adds, ${planJson.summary.remove} removes, ${planJson.summary.unchanged} unchanged → ${records} field writes, each re-point one write). ` +
+  'Fake org on 127.0.0.1 (test/fakes/salesforceServer.ts), real CLI and jsforce; wall time includes Node start-up and YAML loading.\n');
+console.log('| command | exit | query batches (GET) | directory look-ups (POST, 2,000 IDs) | writes (PATCH, 200 records) | requests | wall time |');
+console.log('|---|---|---|---|---|---|---|');
+for (const m of [plan, apply, after]) console.log(fmt(m));
+console.log(`\nFloor: query batches ceil(${N}/2000) = ${reads} per listing; look-ups ceil(${NEW}/2000) = 1 (only users the query did not return); ` +
+  `writes ceil(${records}/200) = ${floorWrites}; after the apply ceil(${N - REMOVED + NEW}/2000) = ${Math.ceil((N - REMOVED + NEW) / 2000)} batches. \`apply\` lists twice by design — once to plan, once under the lock to refuse a stale plan — so its floor is ${2 * reads} + 1 + ${floorWrites} = ${2 * reads + 1 + floorWrites}.`);
+const ok = plan.code === 0 && apply.code === 0 && after.code === 0 && plan.queries === reads && plan.lookups === 1 && apply.writes === floorWrites;
+if (!ok) {
+  console.error('salesforce bench: a command failed or used more requests than the floor');
+  process.exitCode = 1;
+}
