@@ -43,7 +43,8 @@ export function createGitHubClient(github: GitHubContext, log: Logger): Octokit 
 /** Turns an octokit failure into one line an admin can act on. */
 export function describeGitHubError(err: unknown, doing: string): MapsyncError {
   if (err instanceof MapsyncError) return err;
-  if (err instanceof RequestError) {
+  // octokit reports a connection failure as a RequestError without a response.
+  if (err instanceof RequestError && err.response) {
     const data = err.response?.data as { message?: unknown } | undefined;
     const detail = typeof data?.message === 'string' ? data.message : err.message.split(' - ')[0];
     switch (err.status) {
@@ -67,8 +68,9 @@ export function describeGitHubError(err: unknown, doing: string): MapsyncError {
         return new MapsyncError(`GitHub failed while ${doing} (${err.status} ${detail})`, { cause: err });
     }
   }
+  const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
   const message = err instanceof Error ? err.message : String(err);
-  return new MapsyncError(`cannot reach GitHub while ${doing}: ${message.split('\n')[0]}`, {
+  return new MapsyncError(`cannot reach GitHub while ${doing}: ${message.split('\n')[0]}${cause}`, {
     hint: 'check GITHUB_API_URL and the network',
     cause: err,
   });

@@ -1,7 +1,7 @@
 // Who and where we are on GitHub, read from the standard Actions environment. Nothing here
 // talks to the network; a missing piece is one clear line naming the variable to set.
 import { readFileSync } from 'node:fs';
-import { MapsyncError, missingEnv } from '../errors.js';
+import { MapsyncError } from '../errors.js';
 
 export interface GitHubContext {
   token: string;
@@ -48,9 +48,17 @@ function get(object: unknown, ...keys: string[]): unknown {
 
 export function readGitHubContext(env: NodeJS.ProcessEnv): GitHubContext {
   const token = nonEmpty(env.GITHUB_TOKEN);
-  if (!token) throw missingEnv('GITHUB_TOKEN', 'needed to post to GitHub (in a workflow: env: GITHUB_TOKEN: ${{ github.token }})');
+  if (!token) {
+    throw new MapsyncError('GITHUB_TOKEN is not set: needed to post to GitHub', {
+      hint: 'in the workflow step add env: GITHUB_TOKEN: ${{ github.token }}',
+    });
+  }
   const repository = nonEmpty(env.GITHUB_REPOSITORY);
-  if (!repository) throw missingEnv('GITHUB_REPOSITORY', 'needed to know which repository to post to (owner/repo)');
+  if (!repository) {
+    throw new MapsyncError('GITHUB_REPOSITORY is not set: needed to know which repository to post to', {
+      hint: 'Actions sets it; elsewhere export GITHUB_REPOSITORY=owner/repo',
+    });
+  }
   const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(repository);
   if (!match) {
     throw new MapsyncError(`GITHUB_REPOSITORY must look like owner/repo, got "${repository}"`);

@@ -10,7 +10,6 @@ import { BODY_LIMIT } from './limits.js';
 import { hasErrors } from '../plan/render/index.js';
 import { commitLink, countsPhrase, noMentions, storeName } from './markdown.js';
 import { renderPlanMarkdown } from './planMarkdown.js';
-import { appendStepSummary } from './stepSummary.js';
 
 export const DRIFT_LABEL = 'mapping-drift';
 export const DRIFT_MARKER = '<!-- mapsync:drift -->';
@@ -135,5 +134,4 @@ export async function syncDriftIssue(args: { plan: Plan; context: CommandContext
       await octokit.rest.issues.update({ ...base, issue_number: extra.number, state: 'closed', state_reason: 'not_planned' });
     });
   }
-  await appendStepSummary(body.replace(DRIFT_MARKER, '').trimStart(), context.env);
 }

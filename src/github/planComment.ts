@@ -1,5 +1,6 @@
 // `plan --github-comment`: exactly one plan comment per pull request, found by its hidden
 // marker on any page of the PR's comments, created once and edited in place after that.
+// (The plan command itself appends the full plan to the job summary.)
 import type { Octokit } from 'octokit';
 import type { CommandContext } from '../cli/context.js';
 import type { Plan } from '../model.js';
@@ -8,7 +9,6 @@ import { createGitHubClient, withGitHub } from './client.js';
 import { readGitHubContext, resolvePullRequest, type GitHubContext } from './context.js';
 import { BODY_LIMIT } from './limits.js';
 import { PLAN_MARKER, renderPlanMarkdown } from './planMarkdown.js';
-import { appendStepSummary, stepSummaryRoom } from './stepSummary.js';
 
 /** Headroom under GitHub's limit, so redaction or a counting difference can never tip us over. */
 const COMMENT_BUDGET = BODY_LIMIT - 512;
@@ -71,19 +71,7 @@ export async function publishPlanComment(args: { plan: Plan; pr: number | undefi
       octokit.rest.issues.deleteComment({ owner: github.owner, repo: github.repo, comment_id: duplicate.id }));
   }
 
-  // The job summary always gets the whole plan (as much as 1 MiB allows), so a plan cut in the
-  // comment is complete one click away.
-  const room = await stepSummaryRoom(context.env);
-  if (room !== undefined) {
-    const summary = renderPlanMarkdown(plan, {
-      ...common,
-      budget: room,
-      measure: (text) => Buffer.byteLength(text, 'utf8'),
-      fullPlanHint: 'Run `npx mapsync plan` locally to see all of it.',
-    });
-    await appendStepSummary(summary.markdown, context.env);
-  }
   if (comment.truncated) {
-    context.log.warn(`the plan has ${plan.changes.length} changes: the comment shows ${comment.shownChanges}; the job summary has the rest`);
+    context.log.warn(`the plan has ${plan.changes.length} changes: the comment shows ${comment.shownChanges}; the full plan is in the job summary`);
   }
 }
