@@ -76,9 +76,6 @@ export function registerApply(program: Command): void {
       const { plan, store } = obtained;
       let outcome: ApplyOutcome | undefined;
       try {
-        if (hasErrors(plan)) {
-          throw new MapsyncError(`the plan has ${plan.errors!.length} error(s) and cannot be applied`, { hint: 'fix the errors it lists and run plan again' });
-        }
         if (planFile !== undefined && hasChanges(plan)) context.log.info(`Applying ${planFile}: ${plan.summary.add} to add, ${plan.summary.remove} to remove (${plan.store}).`);
         outcome = await applyPlan({
           plan,
