@@ -243,7 +243,10 @@ function mappingsValues(value: unknown): unknown[] {
 
 function valueNode(map: YAMLMap, key: string): Node | undefined {
   for (const pair of map.items as Pair[]) {
-    if (isScalar(pair.key) && pair.key.source === key) return (pair.value as Node | null) ?? (pair.key as Node);
+    if (isScalar(pair.key) && pair.key.source === key) {
+      const value = pair.value as Node | null;
+      return value === null || (isScalar(value) && value.value === null && value.range?.[0] === value.range?.[1]) ? (pair.key as Node) : value;
+    }
   }
   return undefined;
 }

@@ -18,6 +18,8 @@ export function nodeAt(doc: Document.Parsed, pointer: string, keyOf?: string): N
       const pair = current.items.find((p) => isScalar(p.key) && (p.key.source ?? String(p.key.value)) === segment);
       if (pair && keyOf !== undefined && i === segments.length - 1) return pair.key as Node;
       next = pair ? (pair.value as Node | null) : undefined;
+      // An empty value (`outreachUserId:`) has no text of its own: point at its key instead.
+      if (pair && i === segments.length - 1 && isEmptyScalar(next)) return pair.key as Node;
     } else if (isSeq(current)) {
       next = current.items[Number(segment)] as Node | undefined;
     }
@@ -30,4 +32,8 @@ export function nodeAt(doc: Document.Parsed, pointer: string, keyOf?: string): N
 /** Source offset of a node's first character (0 when unknown). */
 export function startOf(node: Node | undefined | null): number {
   return node?.range?.[0] ?? 0;
+}
+
+function isEmptyScalar(node: Node | null | undefined): boolean {
+  return isScalar(node) && node.value === null && (node.source ?? '') === '' && node.range != null && node.range[0] === node.range[1];
 }

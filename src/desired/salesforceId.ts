@@ -80,7 +80,11 @@ export function checkUserId(raw: string): IdCheck {
   const expected = checksumSuffix(raw.slice(0, 15));
   // Salesforce accepts the suffix in any case; the body's case is what carries meaning.
   if (raw.slice(15).toUpperCase() === expected) return { ok: true, id: raw.slice(0, 15) + expected };
-  const repaired = repairCase(raw);
+  // Only an ID whose letters are all one case (what spreadsheets and case-insensitive systems
+  // produce) is taken for a case-mangled one; a mixed-case ID with a wrong suffix was mistyped.
+  const body = raw.slice(0, 15);
+  const oneCase = body === body.toLowerCase() || body === body.toUpperCase();
+  const repaired = oneCase ? repairCase(raw) : undefined;
   if (repaired !== undefined && repaired.toLowerCase() === raw.toLowerCase()) {
     return {
       ok: false,

@@ -73,6 +73,9 @@ export function describeSchemaError(error: ErrorObject, sourceOf: (pointer: stri
           ? { pointer, target: 'value', message: 'crmUserId is empty', hint: 'write the Salesforce User ID (005…, 15 or 18 characters)' }
           : { pointer, target: 'value', message: `crmUserId must be a single ID, got ${shapeOf(error.data)}` };
       }
+      if (field === 'outreachUserId' && error.data === null) {
+        return { pointer, target: 'value', message: 'outreachUserId is empty', hint: 'write the Outreach user id, a whole number such as 42' };
+      }
       if (field === 'outreachUserId') {
         const written = got();
         const tooBig = /^[0-9]+$/.test(written) && !Number.isSafeInteger(Number(written));

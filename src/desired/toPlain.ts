@@ -32,11 +32,13 @@ interface State {
   /** > 0 while converting the target of an alias: anchors seen there are re-visits, not definitions. */
   inAlias: number;
   active: Set<Node>;
+  /** Offset of the outermost alias being expanded. */
+  outerAlias: number;
   problems: ConvertProblem[];
 }
 
 export function toPlain(doc: Document.Parsed): { value: unknown; problems: ConvertProblem[] } {
-  const state: State = { anchors: new Map(), aliasUses: 0, expanded: 0, inAlias: 0, active: new Set(), problems: [] };
+  const state: State = { anchors: new Map(), aliasUses: 0, expanded: 0, inAlias: 0, active: new Set(), outerAlias: 0, problems: [] };
   const root = doc.contents;
   if (isMap(root)) {
     const out = emptyObject();
@@ -127,7 +129,10 @@ function convert(node: Node | null | undefined, state: State): unknown {
 }
 
 function expandAlias(alias: Alias, state: State): unknown {
-  const offset = alias.range?.[0] ?? 0;
+  // Problems found deep inside an expansion are reported at the alias written in the file's own
+  // structure (the outermost one), which is the one the user can act on.
+  const offset = state.inAlias === 0 ? (alias.range?.[0] ?? 0) : state.outerAlias;
+  if (state.inAlias === 0) state.outerAlias = offset;
   state.aliasUses += 1;
   if (state.aliasUses > MAX_ALIAS_USES) {
     throw new AliasAbuse(`more than ${MAX_ALIAS_USES} aliases in one file; refusing to expand them`, offset);
