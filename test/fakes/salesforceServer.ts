@@ -32,6 +32,8 @@ export interface Injection {
   body: unknown;
   /** How many matching requests it answers; afterwards requests pass through. */
   times: number;
+  /** Waits this long before answering (to make a client time out). */
+  delayMs?: number;
 }
 
 export interface FakeSalesforceOptions {
@@ -123,6 +125,8 @@ export class FakeSalesforce {
       const injection = this.injections.find((i) => i.times > 0 && i.match(method, rawUrl));
       if (injection) {
         injection.times -= 1;
+        if (injection.delayMs) await new Promise((resolve) => setTimeout(resolve, injection.delayMs));
+        if (res.destroyed || res.socket?.destroyed) return;
         return send(injection.status, injection.body);
       }
       const auth = req.headers.authorization ?? '';
