@@ -99,6 +99,17 @@ describe('mapsync plan --store outreach', () => {
     expect(result.stderr).toContain('OUTREACH_REFRESH_TOKEN');
     expectNoSecrets(result, fake);
   });
+
+  it('imports the live mappings as YAML that then plans with no changes', async () => {
+    const { fake, run } = await setup(makeUsers(5, (id) => (id % 2 === 1 ? crmId(id) : id === 4 ? 'junk' : null)), [{ crm: crmId(1), outreach: 1 }]);
+    const imported = await run(['import', '--store', 'outreach', '--out', 'mappings/team.yaml', '--force']);
+    expect(imported.code, imported.stderr).toBe(0);
+    const plan = await run(['plan', '--store', 'outreach', '--detailed-exitcode', '--format', 'json']);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(JSON.parse(plan.stdout).summary).toEqual({ add: 0, remove: 0, unchanged: 3 });
+    expect(fake.log.filter((r) => r.method === 'PATCH')).toEqual([]);
+    expectNoSecrets(imported, fake);
+  });
 });
 
 describe('mapsync apply --store outreach', () => {
@@ -108,7 +119,7 @@ describe('mapsync apply --store outreach', () => {
     desired.splice(0, 2); // users 1 and 2 lose their mapping
     const { fake, dir, run } = await setup(makeUsers(40, mapped), desired);
     fake.expireTokensAfter = 6; // after the read and a few writes
-    const result = await run(['apply', '--store', 'outreach', '--auto-approve'], {
+    const result = await run(['apply', '--store', 'outreach', '--auto-approve', '--debug'], {
       OUTREACH_CLIENT_ID: CLIENT.id,
       OUTREACH_CLIENT_SECRET: CLIENT.secret,
       OUTREACH_REFRESH_TOKEN: CLIENT.refreshToken,

@@ -202,6 +202,19 @@ describe('writing mappings', () => {
     await expect(store.apply([add(crmId(1), 1)], hooksRecorder().hooks)).rejects.toThrow('Outreach rejected the access token (401 Unauthorized: The access token is invalid or has expired (unauthorized))');
   });
 
+  it('starts from refresh credentials alone, and explains a refused refresh in one line', async () => {
+    const client = { id: 'client-id-2', secret: 'client-secret-2', refreshToken: 'refresh-token-2' };
+    const creds = { OUTREACH_ACCESS_TOKEN: '', OUTREACH_CLIENT_ID: client.id, OUTREACH_CLIENT_SECRET: client.secret, OUTREACH_REFRESH_TOKEN: client.refreshToken };
+    const { fake, store } = await setup({ users: makeUsers(2, (id) => crmId(id)), client, env: creds });
+    expect((await store.list()).mappings).toHaveLength(2);
+    expect(fake.tokenRequests).toHaveLength(1);
+    expect(fake.log[0]!.authorization).toBe(`Bearer ${[...fake.validTokens].find((t) => t !== TOKEN)}`);
+
+    const revoked = await setup({ users: makeUsers(1), client: { ...client, refreshToken: 'a-different-one' }, env: creds });
+    await expect(revoked.store.list()).rejects.toThrow('Outreach refused to refresh the access token (invalid_grant: The provided authorization grant is invalid, expired, revoked)');
+    expect(revoked.fake.log).toEqual([]);
+  });
+
   it('keeps within the X-RateLimit quota across concurrent writers: no request arrives over quota', async () => {
     const { fake, store, captured } = await setup({ users: makeUsers(12), quota: { limit: 5, windowMs: 1000 } });
     const { hooks, progress } = hooksRecorder();
