@@ -1,13 +1,13 @@
 // Finds the desired-state files: every *.yaml / *.yml under a folder, recursively, in a stable order.
 import { readdir, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { MapsyncError } from '../errors.js';
 
 const YAML_FILE = /\.ya?ml$/i;
 
 /** Paths relative to the working directory (forward slashes), sorted so output is stable. */
 export async function findMappingFiles(dir: string, cwd: string = process.cwd()): Promise<string[]> {
-  const root = join(cwd, dir);
+  const root = resolve(cwd, dir);
   const info = await stat(root).catch(() => undefined);
   if (info === undefined) {
     throw new MapsyncError(`mappings folder "${dir}" does not exist`, {

@@ -11,7 +11,7 @@ import { AliasAbuse, toPlain } from './toPlain.js';
 import { describeSchemaError, schemaValidator } from './schema.js';
 import { nodeAt, startOf } from './nodeAt.js';
 import { checkUserId } from './salesforceId.js';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 
 export type ValidationCode =
   | 'yaml-syntax'
@@ -63,7 +63,7 @@ export async function loadDesiredDetails(dir: string, cwd: string = process.cwd(
   let entries = 0;
 
   for (const file of files) {
-    const loaded = await loadFile(file, join(cwd, file));
+    const loaded = await loadFile(file, resolve(cwd, file));
     errors.push(...loaded.errors);
     entries += loaded.entries;
     for (const found of loaded.found) {

@@ -33,8 +33,7 @@ export function renderGithub(result: LoadDetails): string {
 }
 
 export function githubAnnotation(error: ValidationError): string {
-  const message = error.hint ? `${error.message} (hint: ${error.hint})` : error.message;
-  return `::error file=${escapeProperty(error.file)},line=${error.line},col=${error.column},title=${escapeProperty(error.code)}::${escapeData(message)}\n`;
+  return `::error file=${escapeProperty(error.file)},line=${error.line},col=${error.column},title=${escapeProperty(error.code)}::${escapeData(error.message)}\n`;
 }
 
 /** Workflow-command escaping for the message part: %, CR and LF. */
