@@ -72,6 +72,7 @@ export async function publishPlanComment(args: { plan: Plan; pr: number | undefi
   }
 
   if (comment.truncated) {
-    context.log.warn(`the plan has ${plan.changes.length} changes: the comment shows ${comment.shownChanges}; the full plan is in the job summary`);
+    const where = context.env.GITHUB_STEP_SUMMARY ? 'the full plan is in the job summary' : 'run `mapsync plan` for the full plan';
+    context.log.warn(`the plan has ${plan.changes.length} changes: the comment shows ${comment.shownChanges}; ${where}`);
   }
 }
