@@ -96,6 +96,24 @@ describe('drift --github-issue', () => {
     expect(pr.state).toBe('open');
   });
 
+  it('plan errors (a mapped user the CRM no longer has) keep the issue open, never close it', async () => {
+    const dir = await project(desired);
+    const env = await actionsEnv(dir, github.url);
+    const open = github.seedIssue({ title: 'Mapping drift: old', labels: ['mapping-drift'] });
+    // The store is in sync, but the CRM directory no longer knows user 2.
+    await writeFile(join(dir, '.mapsync/live.json'), JSON.stringify({
+      ...JSON.parse(liveJson(desired)),
+      crmUsers: [{ id: userId(1), name: 'Ada Lovelace', active: true }],
+    }));
+    const result = await runCli(['drift', '--github-issue'], { cwd: dir, env });
+    expect(result.code).toBe(1);
+    expect(open.state).toBe('open');
+    expect(open.title).toBe('Mapping drift: plan errors');
+    expect(open.body).toContain('`mappings/team.yaml:');
+    expect(open.body).toContain('unknown-crm-user');
+    expect(writes()).toEqual([`PATCH /issues/${open.number}`]);
+  });
+
   it('a rate-limited issue creation is retried after retry-after', async () => {
     const dir = await project([]);
     const env = await actionsEnv(dir, github.url);
