@@ -16,18 +16,17 @@ export interface ImportResult {
   skipped: string[];
 }
 
-/** The order fmt writes: by name (case-insensitive; nameless last), then crmUserId. */
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The order `fmt` writes (src/desired/format.ts): named entries first, by name folded to lower
+ * case, then the name as written, then crmUserId — so an imported file is already formatted.
+ */
 export function compareEntries(a: ImportEntry, b: ImportEntry): number {
-  const an = a.name?.toLocaleLowerCase('en');
-  const bn = b.name?.toLocaleLowerCase('en');
-  if (an !== bn) {
-    if (an === undefined) return 1;
-    if (bn === undefined) return -1;
-    if (an < bn) return -1;
-    if (an > bn) return 1;
-  }
-  if (a.crmUserId !== b.crmUserId) return a.crmUserId < b.crmUserId ? -1 : 1;
-  return a.outreachUserId - b.outreachUserId;
+  if ((a.name === undefined) !== (b.name === undefined)) return a.name === undefined ? 1 : -1;
+  const an = a.name ?? '';
+  const bn = b.name ?? '';
+  return compareText(an.toLowerCase(), bn.toLowerCase()) || compareText(an, bn) || compareText(a.crmUserId, b.crmUserId) || a.outreachUserId - b.outreachUserId;
 }
 
 /** Fills names the store did not know from the directories, asking each once for every missing id. */
