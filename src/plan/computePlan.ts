@@ -40,25 +40,39 @@ export async function computePlanDetails(input: PlanInput): Promise<PlanDetails>
   for (const m of live.mappings) { crmIds.add(m.crmUserId); outreachIds.add(m.outreachUserId); }
   const lookups = await lookUpUsers(input.directories, crmIds, outreachIds);
 
-  const liveMappings = live.mappings.map((m) => withDirectoryNames(m, lookups));
-  const liveByPair = new Map<string, LiveMapping>();
-  for (const m of liveMappings) if (!liveByPair.has(pairKey(m))) liveByPair.set(pairKey(m), m);
-  const desiredByPair = new Map<string, DesiredMapping>();
-  for (const m of desired.mappings) desiredByPair.set(pairKey(m), m);
+  // Joins go through the CRM user ID (desired holds each CRM user once, as validated), so no
+  // composite key string is built per mapping: 100,000 mappings stay cheap in time and memory.
+  const desiredByCrm = new Map<CrmUserId, DesiredMapping>();
+  for (const m of desired.mappings) {
+    if (desiredByCrm.has(m.crmUserId)) throw new Error(`desired state holds CRM user ${m.crmUserId} twice; it must be validated first`);
+    desiredByCrm.set(m.crmUserId, m);
+  }
 
   const errors: PlanError[] = [];
   const mappingWarnings: Warning[] = [];
   const removes: RemoveChange[] = [];
   const adds: AddChange[] = [];
-  let unchanged = 0;
-
-  for (const [key, m] of liveByPair) {
-    if (desiredByPair.has(key)) continue;
+  const liveMappings: LiveMapping[] = [];
+  const liveOf = new Map<DesiredMapping, LiveMapping>();
+  // Only pairs to remove are keyed as strings, so a pair the store holds twice is removed once.
+  const removed = new Set<string>();
+  for (const raw of live.mappings) {
+    const m = withDirectoryNames(raw, lookups);
+    liveMappings.push(m);
+    const wanted = desiredByCrm.get(m.crmUserId);
+    if (wanted && wanted.outreachUserId === m.outreachUserId) {
+      if (!liveOf.has(wanted)) liveOf.set(wanted, m);
+      continue;
+    }
+    const key = pairKey(m);
+    if (removed.has(key)) continue;
+    removed.add(key);
     removes.push(removeOf(m));
     checkLiveOnly(m, mappingWarnings);
   }
-  for (const [key, m] of desiredByPair) {
-    const livePair = liveByPair.get(key);
+  let unchanged = 0;
+  for (const m of desired.mappings) {
+    const livePair = liveOf.get(m);
     if (livePair) unchanged++;
     else adds.push(addOf(m));
     checkDesired(m, livePair, lookups, errors, mappingWarnings);

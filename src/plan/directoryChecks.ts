@@ -28,6 +28,9 @@ export async function lookUpUsers(
 }
 
 const quote = (name: string) => JSON.stringify(name);
+// Called for every desired mapping, so these are built only when there is something to report.
+const ids = (m: DesiredMapping) => ({ crmUserId: m.crmUserId, outreachUserId: m.outreachUserId });
+const who = (m: DesiredMapping) => (m.name ? ` (${m.name})` : '');
 const at = (m: DesiredMapping) => `${m.location.file}:${m.location.line}`;
 
 /** Errors and warnings for one desired mapping. `livePair` is the same pair in the store, if any. */
@@ -38,32 +41,30 @@ export function checkDesired(
   errors: PlanError[],
   warnings: Warning[],
 ): void {
-  const ids = { crmUserId: m.crmUserId, outreachUserId: m.outreachUserId };
-  const who = m.name ? ` (${m.name})` : '';
   const crmUser = lookups.crm?.users.get(m.crmUserId);
   const outreachUser = lookups.outreach?.users.get(m.outreachUserId);
   if (lookups.crm && !crmUser) {
-    errors.push({ code: 'unknown-crm-user', message: `CRM user ${m.crmUserId}${who} is not in ${lookups.crm.source}`, ...m.location });
+    errors.push({ code: 'unknown-crm-user', message: `CRM user ${m.crmUserId}${who(m)} is not in ${lookups.crm.source}`, ...m.location });
   } else if (crmUser && !crmUser.active) {
-    warnings.push({ code: 'crm-user-inactive', message: `CRM user ${m.crmUserId} (${crmUser.name}) is inactive in ${lookups.crm!.source} but mapped at ${at(m)}`, ...ids });
+    warnings.push({ code: 'crm-user-inactive', message: `CRM user ${m.crmUserId} (${crmUser.name}) is inactive in ${lookups.crm!.source} but mapped at ${at(m)}`, ...ids(m) });
   }
   if (lookups.outreach && !outreachUser) {
-    errors.push({ code: 'unknown-outreach-user', message: `Outreach user ${m.outreachUserId}${who} is not in ${lookups.outreach.source}`, ...m.location });
+    errors.push({ code: 'unknown-outreach-user', message: `Outreach user ${m.outreachUserId}${who(m)} is not in ${lookups.outreach.source}`, ...m.location });
   } else if (outreachUser && outreachUser.locked) {
-    warnings.push({ code: 'outreach-user-locked', message: `Outreach user ${m.outreachUserId} (${outreachUser.name}) is locked in ${lookups.outreach!.source} but mapped at ${at(m)}`, ...ids });
+    warnings.push({ code: 'outreach-user-locked', message: `Outreach user ${m.outreachUserId} (${outreachUser.name}) is locked in ${lookups.outreach!.source} but mapped at ${at(m)}`, ...ids(m) });
   }
 
   const crmName = crmUser?.name ?? livePair?.crmUserName;
   const outreachName = outreachUser?.name ?? livePair?.outreachUserName;
   if (namesDiffer(crmName, outreachName)) {
-    warnings.push({ code: 'name-mismatch', message: `${seatMismatch(m.crmUserId, crmName!, m.outreachUserId, outreachName!)} (mapped at ${at(m)})`, ...ids });
+    warnings.push({ code: 'name-mismatch', message: `${seatMismatch(m.crmUserId, crmName!, m.outreachUserId, outreachName!)} (mapped at ${at(m)})`, ...ids(m) });
     return;
   }
   // The directories agree with each other; does the YAML's `name` agree with them?
   const known = crmName ?? outreachName;
   if (m.name && namesDiffer(m.name, known)) {
     const whose = crmName ? `CRM user ${m.crmUserId}` : `Outreach user ${m.outreachUserId}`;
-    warnings.push({ code: 'name-mismatch', message: `${at(m)} names ${quote(m.name)} but ${whose} is ${quote(known!)}`, ...ids });
+    warnings.push({ code: 'name-mismatch', message: `${at(m)} names ${quote(m.name)} but ${whose} is ${quote(known!)}`, ...ids(m) });
   }
 }
 

@@ -7,7 +7,7 @@ export function normalizeName(name: string): string {
 
 /** True when both names are known and differ after normalising. Unknown names never mismatch. */
 export function namesDiffer(a: string | undefined, b: string | undefined): boolean {
-  if (!a || !b) return false;
+  if (!a || !b || a === b) return false; // the common case, without allocating
   const na = normalizeName(a);
   const nb = normalizeName(b);
   return na !== '' && nb !== '' && na !== nb;
