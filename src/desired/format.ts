@@ -26,7 +26,8 @@ export function formatMappingFile(file: string, text: string): string {
     root.flow = false;
     const list = root.items.find((p) => keyOf(p) === 'mappings')?.value;
     if (isSeq(list)) {
-      list.flow = false;
+      // Block style, except an empty list, which YAML can only write as [].
+      list.flow = list.items.length === 0;
       const entries = list.items as Node[];
       // A comment above the first entry belongs to that entry, so it must move with it.
       const first = entries[0];
@@ -45,7 +46,15 @@ export function formatMappingFile(file: string, text: string): string {
     const modeline = ` ${MODELINE_MARK} $schema=${relative(dirname(file), SCHEMA_PATH).split('\\').join('/')}`;
     doc.commentBefore = doc.commentBefore ? `${modeline}\n${doc.commentBefore}` : modeline;
   }
-  const formatted = doc.toString({ indent: 2, indentSeq: true, lineWidth: 0 });
+  let formatted: string;
+  try {
+    formatted = doc.toString({ indent: 2, indentSeq: true, lineWidth: 0 });
+  } catch (err) {
+    // yaml refuses to write an alias that now comes before its anchor.
+    throw new MapsyncError(`${file}: formatting would produce an invalid file (${(err as Error).message}); left unchanged`, {
+      hint: 'this happens when sorting moves an alias before its anchor; write the aliased value out',
+    });
+  }
   assertSameMeaning(file, text, formatted);
   return formatted;
 }
@@ -112,7 +121,7 @@ function assertSameMeaning(file: string, before: string, after: string): void {
   const first = formatted.errors[0];
   if (first) {
     throw new MapsyncError(`${file}: formatting would produce an invalid file (${first.line}:${first.column} ${first.code}: ${first.message}); left unchanged`, {
-      hint: 'this happens when an alias would move before its anchor; write the aliased value out',
+      hint: 'this happens when sorting moves an alias before its anchor; write the aliased value out',
     });
   }
   if (fingerprint(original.mappings) !== fingerprint(formatted.mappings)) {
