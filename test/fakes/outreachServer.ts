@@ -56,6 +56,8 @@ export interface FakeOutreachOptions {
   basePath?: string;
   /** Maximum page[size] (default 1,000). */
   maxPageSize?: number;
+  /** Origin written into links.next (default this server), to test that clients stay on the API host. */
+  linkOrigin?: string;
 }
 
 const READ_ONLY = new Set(['email', 'name', 'locked', 'createdAt', 'updatedAt']);
@@ -273,9 +275,9 @@ export class FakeOutreach {
     const page = sorted.slice(0, size);
     const body: { data: unknown[]; links: Record<string, string>; meta: unknown } = { data: page.map((u) => this.resource(u, fields)), links: {}, meta: { count: this.users.size } };
     if (sorted.length > size) {
-      const next = new URL(url.href.replace(this.url, this.url));
+      const next = new URL(url.href);
       next.searchParams.set('page[after]', Buffer.from(String(page[page.length - 1]!.id)).toString('base64url'));
-      body.links.next = `${this.url}${next.pathname}${next.search}`;
+      body.links.next = `${this.options.linkOrigin ?? this.url}${next.pathname}${next.search}`;
     }
     return this.send(res, 200, body, headers);
   }

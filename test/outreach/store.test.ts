@@ -122,6 +122,12 @@ describe('reading users', () => {
     expect(captured.lines).toContain('rate limited by Outreach, waiting 1s');
   });
 
+  it('never follows links.next to another host with the token', async () => {
+    const { fake, store } = await setup({ users: makeUsers(1500), linkOrigin: 'http://127.0.0.2:9' });
+    await expect(store.list()).rejects.toThrow('Outreach returned a link to another host (http://127.0.0.2:9); refusing to send the token there');
+    expect(fake.log).toHaveLength(1);
+  });
+
   it('turns JSON:API errors into one line', async () => {
     const { fake, store } = await setup({ users: makeUsers(2) });
     fake.faults.push({ method: 'GET', path: '/users', status: 403, times: 1 });
