@@ -18,12 +18,13 @@ export function salesforceDirectory(session: SalesforceSession): CrmDirectory {
       for (const id of new Set(ids)) {
         const cached = session.users.get(id);
         if (cached) found.set(id, cached);
-        else missing.push(id);
+        else if (!session.unknown.has(id)) missing.push(id);
       }
       if (missing.length === 0) return found;
       const client = await session.connect();
       const records = await retrieveUsers(client, missing, USER_FIELDS);
       for (const [id, record] of records) found.set(id, session.remember({ ...record, Id: record.Id ?? id }));
+      for (const id of missing) if (!records.has(id)) session.unknown.add(id);
       return found;
     },
   };

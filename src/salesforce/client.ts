@@ -129,7 +129,13 @@ export class SalesforceClient {
     const code = errorCode(err);
     const detail = describeApiError(err);
     const message = asApiError(err).message;
-    if (code === 'INVALID_SESSION_ID' || /Unable to refresh session/.test(message)) {
+    const refresh = /Unable to refresh session due to: (.*)/.exec(message);
+    if (refresh && this.credentials.kind === 'login') {
+      return new MapsyncError(`Salesforce ended the session and logging in again failed: ${refresh[1]}`, {
+        hint: 'check SF_USERNAME, SF_PASSWORD and SF_SECURITY_TOKEN (a changed password invalidates the security token too)',
+      });
+    }
+    if (code === 'INVALID_SESSION_ID' || refresh) {
       if (this.credentials.kind === 'token') {
         return new MapsyncError(`SF_ACCESS_TOKEN expired or invalid — Salesforce answered INVALID_SESSION_ID for ${what}`, {
           hint: 'get a fresh token (e.g. `sf org display --verbose`), or set SF_LOGIN_URL + SF_USERNAME + SF_PASSWORD so mapsync can log in again by itself',

@@ -12,6 +12,8 @@ import type { UserRecord } from './queries.js';
 export class SalesforceSession {
   /** Users read so far, by canonical 18-character ID. */
   readonly users = new Map<string, CrmUser>();
+  /** IDs Salesforce already said it does not know (asked once per run). */
+  readonly unknown = new Set<string>();
   private client?: Promise<SalesforceClient>;
 
   constructor(

@@ -72,9 +72,14 @@ export class FakeSalesforce {
   readonly apiVersion: string;
   readonly customFields: Set<string>;
   readonly batchSize: number;
+  /** The SOAP login's credentials; change `password` to simulate a password reset. */
+  username: string | undefined;
+  password: string | undefined;
 
-  constructor(private readonly options: FakeSalesforceOptions = {}) {
+  constructor(options: FakeSalesforceOptions = {}) {
     this.apiVersion = options.apiVersion ?? '62.0';
+    this.username = options.username;
+    this.password = options.password;
     this.tokens = new Set(options.tokens ?? []);
     this.customFields = new Set(options.customFields ?? ['Outreach_User_Id__c']);
     this.batchSize = options.batchSize ?? 2000;
@@ -165,7 +170,7 @@ export class FakeSalesforce {
   private soapLogin(xml: string): [number, string, string] {
     const username = /<username>([^<]*)<\/username>/.exec(xml)?.[1] ?? '';
     const password = (/<password>([^<]*)<\/password>/.exec(xml)?.[1] ?? '').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"');
-    if (username !== this.options.username || password !== this.options.password) {
+    if (username !== this.username || password !== this.password) {
       return [500, soapFault('INVALID_LOGIN: Invalid username, password, security token; or user locked out.'), 'text/xml'];
     }
     const sessionId = `00DFAKE!${randomBytes(24).toString('hex')}`;

@@ -101,6 +101,36 @@ describe('salesforce sessions and limits', () => {
     for (const session of sf.issuedSessions) expect(result.stdout + result.stderr).not.toContain(session);
   });
 
+  it('says so when logging in again fails after the session ended (password reset mid-run)', async () => {
+    seedOrg(sf, 1, () => '1');
+    sf.inject({
+      match: () => {
+        // The admin reset the password, which ends every session.
+        sf.password = 'a-new-password-456';
+        sf.tokens.clear();
+        return false;
+      },
+      status: 0,
+      body: null,
+      times: 1,
+    });
+    const result = await cli(['plan', '--store', 'salesforce'], await dir(), loginEnv(sf));
+    expect(result.code).toBe(1);
+    expect(errorLines(result.stderr)).toEqual([expect.stringContaining('error: Salesforce ended the session and logging in again failed: Salesforce login failed for integration@example.com: INVALID_LOGIN')]);
+    expect(sf.issuedSessions).toHaveLength(1);
+  });
+
+  it('gives up when Salesforce keeps rejecting fresh sessions instead of logging in forever', async () => {
+    seedOrg(sf, 1, () => '1');
+    sf.inject({ match: () => (sf.tokens.clear(), false), status: 0, body: null });
+    const result = await cli(['plan', '--store', 'salesforce'], await dir(), loginEnv(sf));
+    expect(result.code).toBe(1);
+    expect(errorLines(result.stderr)).toHaveLength(1);
+    expect(result.stderr).toContain('rejected 3 fresh sessions in a row');
+    // The first login plus three more, then a stop.
+    expect(sf.issuedSessions).toHaveLength(4);
+  });
+
   it('stops at REQUEST_LIMIT_EXCEEDED without retrying and reports the remaining daily budget', async () => {
     sf.limitExceeded = true;
     sf.daily = { max: 15000, remaining: 0 };

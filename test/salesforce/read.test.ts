@@ -101,6 +101,26 @@ describe('salesforce store: list', () => {
   });
 });
 
+describe('salesforce store: import and drift', () => {
+  it('imports the live mappings as YAML that plans no changes, and drift agrees', async () => {
+    for (const n of range(1, 5)) sf.addUser({ Id: userId(n), Name: `User ${n}`, IsActive: true, Outreach_User_Id__c: n <= 3 ? String(40 + n) : null });
+    const p = await project([]);
+    cleanups.push(p.cleanup);
+    const driftBefore = await cli(['drift', '--store', 'salesforce'], p.dir, tokenEnv(sf));
+    expect(driftBefore.code).toBe(2);
+    const imported = await cli(['import', '--store', 'salesforce', '--out', 'mappings/imported.yaml'], p.dir, tokenEnv(sf));
+    expect(imported.stderr).toContain('Wrote 3 mappings from salesforce to mappings/imported.yaml');
+    expect(imported.code).toBe(0);
+    const after = await cli(['plan', '--store', 'salesforce', '--format', 'json'], p.dir, tokenEnv(sf));
+    expect(after.code).toBe(0);
+    expect((JSON.parse(after.stdout) as PlanJson).summary).toEqual({ add: 0, remove: 0, unchanged: 3 });
+    const driftAfter = await cli(['drift', '--store', 'salesforce'], p.dir, tokenEnv(sf));
+    expect(driftAfter.code).toBe(0);
+    // Nothing but apply writes: four commands, no PATCH.
+    expect(sf.dataRequests({ method: 'PATCH' })).toHaveLength(0);
+  });
+});
+
 describe('fake Salesforce server', () => {
   it('answers 414 to a URI over 16,384 bytes, as Salesforce does', async () => {
     const res = await fetch(`${sf.url}/services/data/v62.0/query?q=${'x'.repeat(16_400)}`, { headers: { authorization: `Bearer ${TOKEN}` } });
