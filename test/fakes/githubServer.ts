@@ -58,6 +58,8 @@ export interface FakeGitHub {
   seedIssue(issue: Partial<FakeIssue> & { title: string }): FakeIssue;
   /** The next matching request gets GitHub's secondary-rate-limit answer (403, retry-after). */
   secondaryRateLimitOnce(method: string, path: RegExp, retryAfterSeconds?: number): void;
+  /** The next matching request finds the hourly quota used up (403, x-ratelimit-remaining: 0, reset in 1 s). */
+  primaryRateLimitOnce(method: string, path: RegExp): void;
   /** The next matching request fails with this status (e.g. 502), once. */
   failOnce(method: string, path: RegExp, status: number): void;
   commentsOn(issueNumber: number): FakeComment[];
@@ -313,6 +315,15 @@ export async function startGitHubServer(options: { token: string; owner?: string
         status: 403,
         headers: { 'retry-after': String(retryAfterSeconds), 'x-ratelimit-remaining': '4000' },
         body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits', status: '403' },
+      });
+    },
+    primaryRateLimitOnce(method, path) {
+      failures.push({
+        method,
+        path,
+        status: 403,
+        headers: { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '0', 'x-ratelimit-used': '5000', 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 1) },
+        body: { message: 'API rate limit exceeded for installation ID 1.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api', status: '403' },
       });
     },
     failOnce(method, path, status) {

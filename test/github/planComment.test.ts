@@ -153,6 +153,16 @@ describe('plan --github-comment', () => {
     expect(github.commentsOn(PR)).toHaveLength(1);
   });
 
+  it('waits for the hourly quota to reset (403, x-ratelimit-remaining: 0) and carries on', async () => {
+    const dir = await project([{ n: 1, outreach: 42 }]);
+    const env = await actionsEnv(dir, github.url, { pr: PR });
+    github.primaryRateLimitOnce('GET', /\/issues\/7\/comments$/);
+    const result = await runCli(['plan', '--github-comment'], { cwd: dir, env });
+    expect(result.code).toBe(0);
+    expect(github.requests.map((r) => `${r.method} ${r.status}`)).toEqual(['GET 403', 'GET 200', 'POST 201']);
+    expect(result.stderr).toContain('rate limit');
+  });
+
   it('never lets the token out, even when the data contains it', async () => {
     const dir = await project([{ n: 1, outreach: 42, name: `Leaky ${TOKEN}` }]);
     const env = await actionsEnv(dir, github.url, { pr: PR });
