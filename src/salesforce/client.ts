@@ -72,6 +72,12 @@ export class SalesforceClient {
     return new SalesforceClient(conn, credentials, log, policy, timeoutMs);
   }
 
+  /** The org's API usage as the last answer's Sforce-Limit-Info header reported it. */
+  get apiUsage(): string | undefined {
+    const usage = this.conn.limitInfo?.apiUsage;
+    return usage ? `${usage.used}/${usage.limit}` : undefined;
+  }
+
   get instanceUrl(): string {
     return this.conn.instanceUrl;
   }

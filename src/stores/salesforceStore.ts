@@ -53,7 +53,7 @@ export const createSalesforceStore: StoreFactory = async (argument, context) => 
         mappings.push({ crmUserId: user.id, outreachUserId, ...(user.name ? { crmUserName: user.name } : {}) });
       }
       mappings.sort((a, b) => (a.crmUserId < b.crmUserId ? -1 : a.crmUserId > b.crmUserId ? 1 : a.outreachUserId - b.outreachUserId));
-      context.log.debug(`Salesforce: ${records.length} User(s) with ${field} set, ${client.requestCount} request(s) so far`);
+      context.log.debug(`Salesforce: ${records.length} User(s) with ${field} set; ${client.requestCount} request(s) so far${client.apiUsage ? `, org API usage ${client.apiUsage} today` : ''}`);
       return { mappings, warnings };
     },
 

@@ -121,7 +121,8 @@ export class FakeSalesforce {
     const text = Buffer.concat(chunks).toString('utf8');
     const send = (status: number, body: unknown, type = 'application/json;charset=UTF-8') => {
       entry.status = status;
-      res.writeHead(status, { 'content-type': type });
+      const usage = path.startsWith('/services/data/') ? { 'sforce-limit-info': `api-usage=${this.daily.max - this.daily.remaining}/${this.daily.max}` } : {};
+      res.writeHead(status, { 'content-type': type, ...usage });
       res.end(typeof body === 'string' ? body : JSON.stringify(body));
     };
     try {

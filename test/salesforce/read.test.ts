@@ -81,8 +81,9 @@ describe('salesforce store: list', () => {
     await sf.close();
     sf = await startFakeSalesforce({ tokens: [TOKEN], customFields: ['Outreach_Id__c'] });
     sf.addUser({ Id: userId(1), Name: 'User 1', IsActive: true, Outreach_Id__c: '5' });
-    const { result, json } = await plan([{ crm: 1, outreach: 5 }], { 'mapsync.config.yaml': 'salesforce:\n  field: Outreach_Id__c\n' });
+    const { result, json } = await plan([{ crm: 1, outreach: 5 }], { 'mapsync.config.yaml': 'salesforce:\n  field: Outreach_Id__c\n' }, ['--debug']);
     expect(result.code).toBe(0);
+    expect(result.stderr).toContain('debug: Salesforce: 1 User(s) with Outreach_Id__c set; 1 request(s) so far, org API usage 1001/15000 today');
     expect(json!.summary).toEqual({ add: 0, remove: 0, unchanged: 1 });
     expect(sf.dataRequests()[0]!.path).toContain('Outreach_Id__c');
   });
@@ -98,6 +99,28 @@ describe('salesforce store: list', () => {
     expect(lookups).toHaveLength(1);
     expect(lookups[0]!.count).toBe(2);
     expect(sf.dataRequests({ method: 'GET' })).toHaveLength(0);
+  });
+});
+
+describe('salesforce API version', () => {
+  it('uses SF_API_VERSION for every request', async () => {
+    await sf.close();
+    sf = await startFakeSalesforce({ tokens: [TOKEN], apiVersion: '61.0' });
+    sf.addUser({ Id: userId(1), Name: 'User 1', IsActive: true, Outreach_User_Id__c: '1' });
+    const p = await project([{ crm: 1, outreach: 1 }]);
+    cleanups.push(p.cleanup);
+    const result = await cli(['plan', '--store', 'salesforce'], p.dir, tokenEnv(sf, { SF_API_VERSION: '61.0' }));
+    expect(result.code).toBe(0);
+    expect(sf.log.every((r) => r.path.startsWith('/services/data/v61.0/'))).toBe(true);
+  });
+
+  it('refuses an SF_API_VERSION that is not a version', async () => {
+    const p = await project([{ crm: 1, outreach: 1 }]);
+    cleanups.push(p.cleanup);
+    const result = await cli(['plan', '--store', 'salesforce'], p.dir, tokenEnv(sf, { SF_API_VERSION: 'latest' }));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('error: SF_API_VERSION "latest" is not an API version');
+    expect(sf.log).toHaveLength(0);
   });
 });
 
