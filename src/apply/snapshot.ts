@@ -1,8 +1,9 @@
 // Before an apply changes anything it saves the live mappings to
 // `<stateDir>/snapshots/<UTC timestamp>.json`, in the file store's format: copying a snapshot
 // over a file store (or importing it into a real org) restores the state before the apply.
-import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
 import type { LiveState } from '../model.js';
 
 /** 2026-11-24T23-30-05.123Z: sortable, and free of ':' so it is a valid file name everywhere. */
@@ -31,21 +32,12 @@ export function writeSnapshot(stateDir: string, live: LiveState, info: SnapshotI
       2,
     ) + '\n';
   const stamp = snapshotStamp(info.takenAt);
+  // Applies hold the store lock while they snapshot, so checking for a free name is enough.
   for (let n = 1; ; n++) {
     const path = join(dir, n === 1 ? `${stamp}.json` : `${stamp}-${n}.json`);
-    let fd: number;
-    try {
-      fd = openSync(path, 'wx');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
-      throw err;
-    }
-    try {
-      writeSync(fd, body);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    if (existsSync(path)) continue;
+    // Atomic like the store itself: a crash mid-snapshot leaves no half-written snapshot.
+    writeFileAtomic.sync(path, body, { fsync: true });
     return path;
   }
 }

@@ -47,10 +47,12 @@ describe('apply PLANFILE', () => {
     // Someone changes the live store after the plan was made.
     await writeFile(join(dir, STORE), liveStore([...pairs(2), { crm: 50, outreach: 50 }]));
     const before = await storeText(dir);
-    const r = await runCli(['apply', 'plan.json'], { cwd: dir });
+    const summaryFile = join(dir, 'summary.md');
+    const r = await runCli(['apply', 'plan.json'], { cwd: dir, env: { GITHUB_STEP_SUMMARY: summaryFile } });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('error: the live store changed since this plan was made; run plan again');
     expect(await storeText(dir)).toBe(before);
+    expect(await readFile(summaryFile, 'utf8')).toContain('Not applied: the live store changed since this plan was made');
     expect(existsSync(join(dir, '.mapsync/snapshots'))).toBe(false);
     expect(existsSync(join(dir, '.mapsync/journal.jsonl'))).toBe(false);
   });

@@ -33,7 +33,7 @@ async function askYes(): Promise<boolean> {
 }
 
 /** The plan to apply and its open store: read from PLANFILE, or computed now and confirmed. */
-async function obtainPlan(options: ApplyOptions, context: CommandContext, planFile: string | undefined): Promise<{ plan: Plan; store: MappingStore } | undefined> {
+async function obtainPlan(options: ApplyOptions, context: CommandContext, planFile: string | undefined): Promise<{ plan: Plan; store: MappingStore }> {
   if (planFile !== undefined) {
     if (options.dir !== undefined) context.log.warn('--dir is ignored when applying a saved plan (the plan already holds the changes)');
     const plan = await readPlanFile(planFile);
@@ -70,34 +70,46 @@ export function registerApply(program: Command): void {
     .option('--force', 'apply even when the plan removes more mappings than the safety guard allows')
     .addHelpText('after', '\nExit codes: 0 applied (or nothing to do) · 1 error, stale or unsafe plan, or a change failed')
     .action(action<ApplyOptions>(async (options, context, args) => {
-      const planFile = args[0];
-      const obtained = await obtainPlan(options, context, planFile);
-      if (!obtained) return 1;
-      const { plan, store } = obtained;
-      let outcome: ApplyOutcome | undefined;
       try {
-        if (planFile !== undefined && hasChanges(plan)) context.log.info(`Applying ${planFile}: ${plan.summary.add} to add, ${plan.summary.remove} to remove (${plan.store}).`);
-        outcome = await applyPlan({
-          plan,
-          store,
-          stateDir: context.config.stateDir,
-          safety: context.config.safety,
-          force: Boolean(options.force),
-          env: context.env,
-          planFile,
-          progress: { stream: process.stderr, isTTY: Boolean(process.stderr.isTTY), line: (text) => context.log.info(text) },
-        });
-      } finally {
-        await store.close().catch(() => undefined);
+        return await runApply(options, context, args[0]);
+      } catch (err) {
+        // CI readers see why nothing was applied without opening the log.
+        if (err instanceof MapsyncError) await appendStepSummary(refusalMarkdown(err.message), context.env).catch(() => undefined);
+        throw err;
       }
-      await appendStepSummary(summaryMarkdown(plan, outcome), context.env);
-      if (outcome.results.length === 0) {
-        if (planFile !== undefined) context.print('No changes. Nothing to apply.\n');
-        return 0;
-      }
-      for (const failed of outcome.failed) context.log.info(`error: ${failureLine(failed)}`);
-      context.print(`${completionLine(outcome)}\n`);
-      context.log.info(`Snapshot of the live mappings before this apply: ${outcome.snapshot}; journal: ${outcome.journal}`);
-      return outcome.failed.length === 0 ? 0 : 1;
     }));
+}
+
+function refusalMarkdown(message: string): string {
+  return `### mapsync apply\n\n❌ Not applied: ${message.replace(/[`<>|]/g, (ch) => `\\${ch}`)}\n`;
+}
+
+async function runApply(options: ApplyOptions, context: CommandContext, planFile: string | undefined): Promise<number> {
+  const { plan, store } = await obtainPlan(options, context, planFile);
+  let outcome: ApplyOutcome;
+  try {
+    if (planFile !== undefined && hasChanges(plan)) context.log.info(`Applying ${planFile}: ${plan.summary.add} to add, ${plan.summary.remove} to remove (${plan.store}).`);
+    outcome = await applyPlan({
+      plan,
+      store,
+      stateDir: context.config.stateDir,
+      safety: context.config.safety,
+      force: Boolean(options.force),
+      env: context.env,
+      planFile,
+      progress: { stream: process.stderr, isTTY: Boolean(process.stderr.isTTY), line: (text) => context.log.info(text) },
+    });
+  } finally {
+    await store.close().catch(() => undefined);
+  }
+  // The changes are made: a job summary that cannot be written must not turn that into a failure.
+  await appendStepSummary(summaryMarkdown(plan, outcome), context.env).catch((err: Error) => context.log.warn(err.message));
+  if (outcome.results.length === 0) {
+    if (planFile !== undefined) context.print('No changes. Nothing to apply.\n');
+    return 0;
+  }
+  for (const failed of outcome.failed) context.log.info(`error: ${failureLine(failed)}`);
+  context.print(`${completionLine(outcome)}\n`);
+  context.log.info(`Snapshot of the live mappings before this apply: ${outcome.snapshot}; journal: ${outcome.journal}`);
+  return outcome.failed.length === 0 ? 0 : 1;
 }
