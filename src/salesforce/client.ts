@@ -1,7 +1,8 @@
 // One authenticated jsforce Connection and the only place HTTP requests to Salesforce are made:
 // every request goes through conn.request with jsforce's own retries switched off, so retries,
 // timeouts and error messages are decided here, the same way for reads and writes.
-import { Connection } from 'jsforce';
+// Type only: jsforce takes most of a second to load, so it is imported when a run first connects.
+import type { Connection } from 'jsforce';
 import { MapsyncError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { registerSecret } from '../secrets.js';
@@ -40,6 +41,7 @@ export class SalesforceClient {
   }
 
   static async connect(credentials: SalesforceCredentials, log: Logger, policy: RetryPolicy, timeoutMs: number): Promise<SalesforceClient> {
+    const { Connection } = await import('jsforce');
     if (credentials.kind === 'token') {
       registerSecret(credentials.accessToken);
       const conn = new Connection({ instanceUrl: credentials.instanceUrl, accessToken: credentials.accessToken, version: credentials.apiVersion, logLevel: 'NONE' });
@@ -48,7 +50,7 @@ export class SalesforceClient {
     }
     let relogins = 0;
     const password = credentials.password + credentials.securityToken;
-    const conn: Connection = new Connection({
+    const conn = new Connection({
       loginUrl: credentials.loginUrl,
       version: credentials.apiVersion,
       // jsforce's debug log would print the SOAP answer, session id included.
