@@ -63,7 +63,8 @@ function recordError(result: SaveResult | undefined): { message: string; transie
 }
 
 /**
- * Sends the writes in requests of at most 200 and reports each outcome as soon as it is known.
+ * Sends the writes in requests of at most 200 (clears first, in their own requests) and reports
+ * each outcome as soon as it is known.
  * A whole request that fails transiently (503, timeout) is sent again — setting a field to a
  * value means the same thing twice, and nothing of it was reported yet. Records that fail with a
  * transient per-record code are sent again in a later request, alone: only records without a
@@ -80,8 +81,13 @@ export async function sendWrites(
   let pending = [...writes];
   for (let pass = 0; pending.length > 0; pass++) {
     const again: FieldWrite[] = [];
-    for (let start = 0; start < pending.length; start += WRITE_BATCH) {
-      const chunk = pending.slice(start, start + WRITE_BATCH);
+    // Clears and sets never share a request, so every clear is committed before any value
+    // that may have been freed by it is set elsewhere.
+    const clears = pending.filter((w) => w.value === null);
+    const sets = pending.filter((w) => w.value !== null);
+    const chunks: FieldWrite[][] = [];
+    for (const group of [clears, sets]) for (let start = 0; start < group.length; start += WRITE_BATCH) chunks.push(group.slice(start, start + WRITE_BATCH));
+    for (const chunk of chunks) {
       const body = {
         allOrNone: false,
         records: chunk.map((w) => ({ attributes: { type: 'User' }, id: w.crmUserId, [field]: w.value })),

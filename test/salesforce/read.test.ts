@@ -88,6 +88,19 @@ describe('salesforce store: list', () => {
     expect(sf.dataRequests()[0]!.path).toContain('Outreach_Id__c');
   });
 
+  it('takes the field from the store spec (--store salesforce:FIELD) and names it in the plan', async () => {
+    await sf.close();
+    sf = await startFakeSalesforce({ tokens: [TOKEN], customFields: ['Outreach_Id__c'] });
+    sf.addUser({ Id: userId(1), Name: 'User 1', IsActive: true, Outreach_Id__c: '5' });
+    const p = await project([{ crm: 1, outreach: 6 }]);
+    cleanups.push(p.cleanup);
+    const result = await cli(['plan', '--store', 'salesforce:Outreach_Id__c', '--format', 'json'], p.dir, tokenEnv(sf));
+    expect(result.code).toBe(0);
+    const json = JSON.parse(result.stdout) as PlanJson & { store: string };
+    expect(json.store).toBe('salesforce:Outreach_Id__c');
+    expect(json.summary).toEqual({ add: 1, remove: 1, unchanged: 0 });
+  });
+
   it('checks a file store plan against Salesforce when Salesforce credentials are present', async () => {
     sf.addUser({ Id: userId(1), Name: 'Ada Lovelace', IsActive: false, Outreach_User_Id__c: null });
     const p = await project([{ crm: 1, outreach: 1 }, { crm: 2, outreach: 2 }]);

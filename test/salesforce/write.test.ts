@@ -58,9 +58,8 @@ describe('salesforce store: apply', () => {
     expect(before.summary).toEqual({ add: 2, remove: 2, unchanged: 1 });
     const result = await cli(['apply', '--store', 'salesforce', '--auto-approve'], dir, tokenEnv(sf));
     expect(result.code).toBe(0);
-    expect(patches()).toHaveLength(1);
-    // Each User once: the clear of 2 first, then the new values of 3 and 4.
-    expect(patches()[0]!.ids).toEqual([userId(2), userId(3), userId(4)]);
+    // Each User once: the clear of 2 first, in its own request, then the new values of 3 and 4.
+    expect(patches().map((r) => r.ids)).toEqual([[userId(2)], [userId(3), userId(4)]]);
     expect([field(1), field(2), field(3), field(4)]).toEqual(['1', null, '33', '4']);
     // The merged write reports both of its changes.
     const journal = await readFile(join(dir, '.mapsync/journal.jsonl'), 'utf8');
