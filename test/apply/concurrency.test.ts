@@ -44,15 +44,33 @@ describe('store lock', () => {
     }
   });
 
-  it('takes over a lock left by a process that no longer exists', async () => {
-    const dir = await project(pairs(2), []);
+  async function leaveDeadLock(dir: string): Promise<void> {
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
     await mkdir(join(dir, `${STORE}.lock`));
     await writeFile(join(dir, `${STORE}.lock-owner`), JSON.stringify({ pid: Number(dead.stdout), host: hostname(), since: new Date().toISOString() }));
+  }
+
+  it('takes over a lock left by a process that no longer exists', async () => {
+    const dir = await project(pairs(2), []);
+    await leaveDeadLock(dir);
     const r = await runCli(['apply', '--auto-approve'], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
     expect(await livePairs(dir)).toEqual(pairStrings(pairs(2)));
     expect(existsSync(join(dir, `${STORE}.lock`))).toBe(false);
+  });
+
+  it('lets only one of several applies take over a dead holder\'s lock', async () => {
+    const dir = await project(pairs(2000), []);
+    expect((await runCli(['plan', '--out', 'plan.json'], { cwd: dir })).code).toBe(0);
+    await leaveDeadLock(dir);
+    const results = await Promise.all([1, 2, 3].map(() => runCli(['apply', 'plan.json'], { cwd: dir, timeoutMs: 120_000 })));
+    expect(results.map((r) => r.code).sort()).toEqual([0, 1, 1]);
+    for (const r of results.filter((x) => x.code === 1)) {
+      expect(r.stderr).toMatch(/^error: (\.mapsync\/live\.json is locked by another apply|the live store changed since this plan was made; run plan again)/m);
+    }
+    expect(await livePairs(dir)).toEqual(pairStrings(pairs(2000)));
+    const journal = (await readFile(join(dir, '.mapsync/journal.jsonl'), 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(journal.filter((l) => l.event === 'start')).toHaveLength(1);
   });
 
   it('lets exactly one of two concurrent applies of the same plan through; the store stays valid', async () => {

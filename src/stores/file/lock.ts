@@ -3,7 +3,7 @@
 // stale after STALE_MS. A SIGKILLed apply would still block the next one for that long, so the
 // holder also writes its pid next to the lock: a lock held by a process that no longer exists on
 // this machine is taken over at once.
-import { mkdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { hostname } from 'node:os';
 import lockfile from 'proper-lockfile';
@@ -29,19 +29,38 @@ function isAlive(pid: number): boolean {
   }
 }
 
-async function readOwner(file: string): Promise<Owner | undefined> {
+async function readOwner(file: string, path = ownerPath(file)): Promise<Owner | undefined> {
   try {
-    const owner = JSON.parse(await readFile(ownerPath(file), 'utf8')) as Owner;
+    const owner = JSON.parse(await readFile(path, 'utf8')) as Owner;
     return Number.isInteger(owner.pid) && typeof owner.host === 'string' ? owner : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** True when the lock is held by a process on this machine that has died. */
-async function heldByDeadProcess(file: string): Promise<boolean> {
-  const owner = await readOwner(file);
-  return owner !== undefined && owner.host === hostname() && owner.pid !== process.pid && !isAlive(owner.pid);
+const isDead = (owner: Owner | undefined) => owner !== undefined && owner.host === hostname() && owner.pid !== process.pid && !isAlive(owner.pid);
+
+/**
+ * Removes a lock whose holder died. Several applies may see the same dead holder at once: each
+ * first renames the owner file to a name of its own, and only the one whose rename succeeded,
+ * and who then still finds the dead pid in it, removes the lock. Anyone else puts back what it
+ * took and reports the lock as held.
+ */
+async function claimDeadLock(file: string): Promise<boolean> {
+  if (!isDead(await readOwner(file))) return false;
+  const claimed = `${ownerPath(file)}.claim-${process.pid}`;
+  try {
+    await rename(ownerPath(file), claimed);
+  } catch {
+    return false;
+  }
+  if (!isDead(await readOwner(file, claimed))) {
+    await rename(claimed, ownerPath(file)).catch(() => undefined);
+    return false;
+  }
+  await rmdir(`${file}.lock`).catch(() => undefined);
+  await rm(claimed, { force: true });
+  return true;
 }
 
 async function tryLock(file: string): Promise<() => Promise<void>> {
@@ -72,10 +91,8 @@ export async function lockStoreFile(file: string, shown: string): Promise<() => 
     release = await tryLock(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
-    if (!(await heldByDeadProcess(file))) throw await lockedError(file, shown);
-    // The holder died without releasing: remove its lock and take it.
-    await rmdir(`${file}.lock`).catch(() => undefined);
-    await rm(ownerPath(file), { force: true });
+    // The holder may have died without releasing (SIGKILL, power loss): then take its lock over.
+    if (!(await claimDeadLock(file))) throw await lockedError(file, shown);
     try {
       release = await tryLock(file);
     } catch (again) {
