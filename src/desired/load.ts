@@ -7,7 +7,7 @@ import type { DesiredMapping, DesiredState, SourceLocation } from '../model.js';
 import { findMappingFiles } from './findFiles.js';
 import { readMappingText } from './readText.js';
 import { parseYaml } from './parseYaml.js';
-import { AliasAbuse, toPlain } from './toPlain.js';
+import { FileRefused, toPlain } from './toPlain.js';
 import { describeSchemaError, schemaValidator } from './schema.js';
 import { nodeAt, startOf } from './nodeAt.js';
 import { checkUserId } from './salesforceId.js';
@@ -137,8 +137,9 @@ function checkText(file: string, text: string): FileOutcome {
   try {
     plain = toPlain(doc);
   } catch (err) {
-    if (err instanceof AliasAbuse) {
-      return { errors: [{ file, ...at(err.offset), code: 'file-invalid', message: err.message, hint: 'write the values out instead of using YAML anchors and aliases' }], found: [], entries: 0 };
+    if (err instanceof FileRefused) {
+      const hint = /alias/.test(err.message) ? 'write the values out instead of using YAML anchors and aliases' : undefined;
+      return { errors: [withHint({ file, ...at(err.offset), code: 'file-invalid', message: err.message }, hint)], found: [], entries: 0 };
     }
     throw err;
   }

@@ -66,6 +66,11 @@ function fromYamlError(err: YAMLError, text: string): YamlProblem {
       hint: 'keep one of them: YAML allows each key once per map',
     };
   }
+  if (/call stack/i.test(err.message)) {
+    // The parser ran out of stack: absurd nesting, refused as a whole.
+    // Where the stack ran out depends on the machine, so the error points at the file's start.
+    return { kind: 'file-invalid', offset: 0, message: 'file is nested too deeply to be a mapping file; refusing it' };
+  }
   return { kind: 'yaml-syntax', offset, message: `YAML syntax: ${firstLine(err.message)}` };
 }
 

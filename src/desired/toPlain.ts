@@ -15,7 +15,11 @@ export interface ConvertProblem {
   suppress?: string;
 }
 
-export class AliasAbuse extends Error {
+/** Nesting deeper than this is no mapping file (entries are two levels deep); refusing it keeps recursion bounded. */
+export const MAX_DEPTH = 64;
+
+/** The file is refused as a whole (alias abuse, absurd nesting). */
+export class FileRefused extends Error {
   constructor(message: string, readonly offset: number) {
     super(message);
   }
@@ -114,17 +118,18 @@ function convertLoose(node: Node): unknown {
   return null;
 }
 
-function convert(node: Node | null | undefined, state: State): unknown {
+function convert(node: Node | null | undefined, state: State, depth = 0): unknown {
   if (node === null || node === undefined) return null;
+  if (depth > MAX_DEPTH) throw new FileRefused(`values nested more than ${MAX_DEPTH} levels deep; a mapping file is never that deep`, node.range?.[0] ?? 0);
   if (isAlias(node)) return expandAlias(node, state);
   noteAnchor(node, state);
   if (isScalar(node)) return (node as Scalar).value;
   if (isMap(node)) {
     const out = emptyObject();
-    for (const pair of node.items) out[keyString(pair as Pair<unknown, unknown>, state)] = convert(pair.value as Node | null, state);
+    for (const pair of node.items) out[keyString(pair as Pair<unknown, unknown>, state)] = convert(pair.value as Node | null, state, depth + 1);
     return out;
   }
-  if (isSeq(node)) return node.items.map((item) => convert(item as Node, state));
+  if (isSeq(node)) return node.items.map((item) => convert(item as Node, state, depth + 1));
   return null;
 }
 
@@ -135,14 +140,14 @@ function expandAlias(alias: Alias, state: State): unknown {
   if (state.inAlias === 0) state.outerAlias = offset;
   state.aliasUses += 1;
   if (state.aliasUses > MAX_ALIAS_USES) {
-    throw new AliasAbuse(`more than ${MAX_ALIAS_USES} aliases in one file; refusing to expand them`, offset);
+    throw new FileRefused(`more than ${MAX_ALIAS_USES} aliases in one file; refusing to expand them`, offset);
   }
   const target = state.anchors.get(alias.source);
-  if (target === undefined) throw new AliasAbuse(`alias *${alias.source} refers to no anchor defined before it`, offset);
-  if (state.active.has(target)) throw new AliasAbuse(`alias *${alias.source} refers to itself`, offset);
+  if (target === undefined) throw new FileRefused(`alias *${alias.source} refers to no anchor defined before it`, offset);
+  if (state.active.has(target)) throw new FileRefused(`alias *${alias.source} refers to itself`, offset);
   state.expanded += countNodes(target, state);
   if (state.expanded > MAX_ALIAS_EXPANSION) {
-    throw new AliasAbuse(`aliases expand to more than ${MAX_ALIAS_EXPANSION} values (an alias bomb?); refusing the file`, offset);
+    throw new FileRefused(`aliases expand to more than ${MAX_ALIAS_EXPANSION} values (an alias bomb?); refusing the file`, offset);
   }
   state.active.add(target);
   state.inAlias += 1;

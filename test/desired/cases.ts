@@ -70,6 +70,8 @@ export function badCases(): BadCase[] {
     { name: 'invalid UTF-8', content: Buffer.concat([Buffer.from(`mappings:\n${entry(43)}    name: Jos`), Buffer.from([0xc3, 0x28]), Buffer.from('\n')]), code: 'file-invalid', line: 4, column: 14, says: 'not valid UTF-8' },
     { name: 'duplicate Outreach user in one file', content: `mappings:\n${entry(44)}  - crmUserId: ${id(144)}\n    outreachUserId: 1044\n`, code: 'duplicate-outreach-id', line: 5, column: 21, says: 'outreachUserId 1044 is mapped 2 times' },
     { name: 'same CRM user as 15 and 18 characters', content: `mappings:\n  - crmUserId: ${MIXED15}\n    outreachUserId: 1045\n  - crmUserId: ${MIXED18}\n    outreachUserId: 2045\n`, code: 'duplicate-crm-id', line: 4, column: 16, says: `crmUserId ${MIXED18} is mapped 2 times` },
+    { name: 'note nested absurdly deep', content: `mappings:\n${entry(46, `    note: ${'['.repeat(100)}${']'.repeat(100)}\n`)}`, code: 'file-invalid', line: 4, column: 76, says: 'nested more than 64 levels' },
+    { name: 'nesting that exhausts the parser', content: `mappings: ${'['.repeat(20000)}${']'.repeat(20000)}\n`, code: 'file-invalid', line: 1, column: 1, says: 'nested too deeply' },
   ];
 }
 
