@@ -158,6 +158,34 @@ describe('salesforce store: import and drift', () => {
 });
 
 describe('fake Salesforce server', () => {
+  const patch = (records: Record<string, unknown>[]) =>
+    fetch(`${sf.url}/services/data/v62.0/composite/sobjects`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ allOrNone: false, records }),
+    });
+
+  it('rejects a collection write over 200 records or naming a User twice, as Salesforce does', async () => {
+    const record = (n: number) => ({ attributes: { type: 'User' }, id: userId(n), Outreach_User_Id__c: '1' });
+    const tooMany = await patch(range(1, 201).map(record));
+    expect(tooMany.status).toBe(400);
+    expect(await tooMany.json()).toEqual([expect.objectContaining({ errorCode: 'EXCEEDED_ID_LIMIT' })]);
+    const twice = await patch([record(1), record(1)]);
+    expect(twice.status).toBe(400);
+  });
+
+  it('answers per record, in order, without an id for a failed record', async () => {
+    sf.addUser({ Id: userId(1), Name: 'User 1', IsActive: true, Outreach_User_Id__c: null });
+    const res = await patch([
+      { attributes: { type: 'User' }, id: userId(2), Outreach_User_Id__c: '2' },
+      { attributes: { type: 'User' }, id: userId(1), Outreach_User_Id__c: '1' },
+    ]);
+    expect(await res.json()).toEqual([
+      { success: false, errors: [expect.objectContaining({ statusCode: 'INVALID_CROSS_REFERENCE_KEY' })] },
+      { id: userId(1), success: true, errors: [] },
+    ]);
+  });
+
   it('answers 414 to a URI over 16,384 bytes, as Salesforce does', async () => {
     const res = await fetch(`${sf.url}/services/data/v62.0/query?q=${'x'.repeat(16_400)}`, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(res.status).toBe(414);
