@@ -81,7 +81,7 @@ export async function applyPlan(request: ApplyRequest): Promise<ApplyOutcome> {
       snapshot,
       ...(request.planFile ? { planFile: request.planFile } : {}),
       ...provenance(request.env),
-    });
+    }, request.env);
     const progress = createProgressReporter({ total: plan.changes.length, ...request.progress });
     let journaled = 0;
     try {

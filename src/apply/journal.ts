@@ -4,6 +4,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Change, ChangeResult } from '../model.js';
+import { redact } from '../secrets.js';
 
 /** What every line of one apply run shares: where, against what, by whom. */
 export interface RunInfo {
@@ -37,14 +38,15 @@ function changeFields(change: Change): Record<string, unknown> {
   return { action: change.action, crmUserId: change.crmUserId, outreachUserId: change.outreachUserId, ...names };
 }
 
-export function openJournal(stateDir: string, info: RunInfo): Journal {
+/** `env` names the credentials to mask: a store's error text must never carry one into the file. */
+export function openJournal(stateDir: string, info: RunInfo, env: NodeJS.ProcessEnv = process.env): Journal {
   mkdirSync(stateDir, { recursive: true });
   const path = join(stateDir, 'journal.jsonl');
   const fd = openSync(path, 'a');
   let unsynced = 0;
   const write = (event: string, fields: Record<string, unknown>) => {
     const line = { time: new Date().toISOString(), event, ...fields, ...info };
-    writeSync(fd, JSON.stringify(line) + '\n');
+    writeSync(fd, redact(JSON.stringify(line), env) + '\n');
     if (++unsynced >= FSYNC_EVERY) {
       fsyncSync(fd);
       unsynced = 0;

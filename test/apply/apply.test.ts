@@ -231,6 +231,19 @@ describe('snapshot, journal and job summary', () => {
   });
 });
 
+describe('secrets', () => {
+  it('never writes a credential from the environment into the journal', async () => {
+    // A credential that happens to appear in what a store reports (here: a person's name).
+    const dir = await project([{ crm: 1, outreach: 1, name: 'Secret Agent Name' }], []);
+    const r = await runCli(['apply', '--auto-approve'], { cwd: dir, env: { GITHUB_TOKEN: 'Secret Agent Name' } });
+    expect(r.code, r.stderr).toBe(0);
+    const journal = await readFile(join(dir, '.mapsync/journal.jsonl'), 'utf8');
+    expect(journal).not.toContain('Secret Agent Name');
+    expect(journal).toContain('"name":"***"');
+    expect(r.stdout + r.stderr).not.toContain('Secret Agent Name');
+  });
+});
+
 describe('partial failure', () => {
   it('reports each failed change on its own line, exits 1, and a fresh plan converges', async () => {
     // Outreach user 1 moves from CRM user 1 to CRM user 9; CRM user 3 is new.
