@@ -135,6 +135,33 @@ describe('fmt', () => {
     }
   });
 
+  it('adds the modeline with the right relative path in sub-folders, and writes LF line endings', async () => {
+    const p = await makeProject({
+      'mappings/teams/emea/ops.yaml': 'mappings:\r\n  - outreachUserId: 1\r\n    crmUserId: 005000000000001AAA # ops\r\n',
+    });
+    try {
+      const r = await runCli(['fmt'], { cwd: p.dir });
+      expect(r.code).toBe(0);
+      expect(await read(p.dir, 'mappings/teams/emea/ops.yaml')).toBe(
+        '# yaml-language-server: $schema=../../../schema/user-mappings.schema.json\n\nmappings:\n  - crmUserId: 005000000000001AAA # ops\n    outreachUserId: 1\n',
+      );
+    } finally {
+      await p.cleanup();
+    }
+  });
+
+  it('warns when there is nothing to format and exits 0', async () => {
+    const p = await makeProject({ 'mappings/README.txt': 'no yaml here\n' });
+    try {
+      const r = await runCli(['fmt', '--check'], { cwd: p.dir });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe('0 files already formatted\n');
+    } finally {
+      await p.cleanup();
+    }
+  });
+
   it("leaves this repository's example mappings/ as they are", async () => {
     const r = await runCli(['fmt', '--check'], { cwd: REPO_ROOT });
     expect(r.stdout).toBe('');

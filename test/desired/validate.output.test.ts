@@ -136,6 +136,18 @@ describe('validate on invalid files', () => {
     }
   });
 
+  it('warns on stderr when the folder holds no mapping files (valid, nothing mapped)', async () => {
+    const p = await makeProject({ 'mappings/.gitkeep': '' });
+    try {
+      const r = await runCli(['validate'], { cwd: p.dir });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe('valid: 0 files, 0 mappings\n');
+      expect(r.stderr).toBe('warning: no *.yaml or *.yml files under mappings: nothing is mapped\n');
+    } finally {
+      await p.cleanup();
+    }
+  });
+
   it('refuses an unknown --format', async () => {
     const r = await runCli(['validate', '--format', 'xml'], { cwd: VALID });
     expect(r.code).toBe(1);

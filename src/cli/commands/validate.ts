@@ -18,7 +18,9 @@ export function registerValidate(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'github']).default('text'))
     .addHelpText('after', '\nExit codes: 0 valid, 1 invalid (or the folder is missing).')
     .action(action<ValidateOptions>(async (options, context) => {
-      const result = await loadDesiredDetails(options.dir ?? context.config.mappingsDir);
+      const dir = options.dir ?? context.config.mappingsDir;
+      const result = await loadDesiredDetails(dir);
+      if (result.state.files.length === 0) context.log.warn(`no *.yaml or *.yml files under ${dir}: nothing is mapped`);
       if (options.format === 'json') {
         context.print(renderJson(result));
       } else if (options.format === 'github') {
