@@ -9,6 +9,8 @@ import { FORMATS, renderAs, type Format } from '../../plan/render/select.js';
 import { MapsyncError } from '../../errors.js';
 import { action } from '../action.js';
 
+const SUMMARY_MAX_LINES = 10_000;
+
 interface DriftOptions {
   store?: string;
   dir?: string;
@@ -33,7 +35,8 @@ export function registerDrift(program: Command): void {
         if (failed && options.format !== 'text') {
           for (const e of plan.errors ?? []) context.log.info(`${e.file}:${e.line}:${e.column}: error: ${e.message} [${e.code}]`);
         }
-        await appendStepSummary(renderMarkdown(plan, { mode: 'drift' }), context.env);
+        // The job summary holds 1 MiB a step: about 10,000 diff lines; the rest is counted, not shown.
+        if (context.env.GITHUB_STEP_SUMMARY) await appendStepSummary(renderMarkdown(plan, { mode: 'drift', maxLines: SUMMARY_MAX_LINES }), context.env);
         if (options.githubIssue) await syncDriftIssue({ plan, context });
         if (failed) {
           const n = plan.errors!.length;

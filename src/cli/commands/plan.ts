@@ -9,6 +9,8 @@ import { savePlan } from '../../plan/savePlan.js';
 import { MapsyncError } from '../../errors.js';
 import { action } from '../action.js';
 
+const SUMMARY_MAX_LINES = 10_000;
+
 interface PlanOptions {
   store?: string;
   dir?: string;
@@ -53,7 +55,8 @@ export function registerPlan(program: Command): void {
             context.log.info(`Saved the plan to ${options.out}; apply it with: npx mapsync apply ${options.out}`);
           }
         }
-        await appendStepSummary(renderMarkdown(plan), context.env);
+        // The job summary holds 1 MiB a step: about 10,000 diff lines; the rest is counted, not shown.
+        if (context.env.GITHUB_STEP_SUMMARY) await appendStepSummary(renderMarkdown(plan, { maxLines: SUMMARY_MAX_LINES }), context.env);
         if (options.githubComment) await publishPlanComment({ plan, pr: options.pr, context });
         if (failed) {
           const n = plan.errors!.length;
