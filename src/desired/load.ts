@@ -2,7 +2,8 @@
 // Each file is read once, parsed once (yaml Document API + LineCounter), converted without
 // letting YAML typing touch an ID, checked against the JSON Schema, then the IDs are checked
 // and made canonical, and finally uniqueness is checked across all files.
-import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type YAMLMap, type Pair } from 'yaml';
+import { resolve } from 'node:path';
+import { isMap, isScalar, isSeq, type Document, type Node, type YAMLMap, type Pair } from 'yaml';
 import type { DesiredMapping, DesiredState, SourceLocation } from '../model.js';
 import { findMappingFiles } from './findFiles.js';
 import { readMappingText } from './readText.js';
@@ -11,7 +12,6 @@ import { FileRefused, toPlain } from './toPlain.js';
 import { describeSchemaError, schemaValidator } from './schema.js';
 import { nodeAt, startOf } from './nodeAt.js';
 import { checkUserId } from './salesforceId.js';
-import { resolve } from 'node:path';
 
 export type ValidationCode =
   | 'yaml-syntax'
@@ -117,9 +117,21 @@ export function checkFileText(file: string, text: string): { errors: ValidationE
   return { errors, mappings: outcome.found.flatMap((f) => (f.mapping ? [f.mapping] : [])) };
 }
 
+/** What the checks of one file share: where it is, its text and tree, and how to turn offsets into line:column. */
+interface FileContext {
+  file: string;
+  text: string;
+  doc: Document.Parsed;
+  at: (offset: number) => { line: number; column: number };
+  errors: ValidationError[];
+  /** Indexes of entries that already have an error (they never become mappings). */
+  badEntries: Set<number>;
+  /** Pointers whose schema errors are not reported (an earlier problem already covers them). */
+  suppressed: Set<string>;
+}
+
 function checkText(file: string, text: string): FileOutcome {
-  const read = { text };
-  const parsed = parseYaml(read.text);
+  const parsed = parseYaml(text);
   const at = (offset: number): { line: number; column: number } => {
     const pos = parsed.lineCounter.linePos(offset);
     return { line: pos.line, column: pos.col };
@@ -144,39 +156,45 @@ function checkText(file: string, text: string): FileOutcome {
     throw err;
   }
 
-  const errors: ValidationError[] = [];
-  const badEntries = new Set<number>();
-  const suppressed = new Set<string>();
+  const ctx: FileContext = { file, text, doc, at, errors: [], badEntries: new Set(), suppressed: new Set() };
   for (const problem of plain.problems) {
-    errors.push(withHint({ file, ...at(problem.offset), code: 'file-invalid', message: problem.message }, problem.hint));
+    ctx.errors.push(withHint({ file, ...at(problem.offset), code: 'file-invalid', message: problem.message }, problem.hint));
     if (problem.suppress) {
-      suppressed.add(problem.suppress);
-      markEntry(badEntries, problem.suppress);
+      ctx.suppressed.add(problem.suppress);
+      markEntry(ctx.badEntries, problem.suppress);
     }
   }
-
-  const validate = schemaValidator();
-  if (!validate(plain.value)) {
-    const sourceOf = (pointer: string): string | undefined => sourceText(read.text, nodeAt(doc, pointer));
-    const described = (validate.errors ?? [])
-      .filter((error) => !suppressed.has(error.instancePath))
-      .map((error) => {
-        markEntry(badEntries, error.instancePath);
-        return { error, described: describeSchemaError(error, sourceOf) };
-      });
-    // "unknown key crmUserID — did you mean crmUserId?" already says the key is missing.
-    const suggested = new Set(described.filter((d) => d.described?.suggestion).map((d) => `${d.error.instancePath}/${d.described!.suggestion}`));
-    for (const { error, described: message } of described) {
-      if (message === undefined) continue;
-      if (error.keyword === 'required' && suggested.has(`${error.instancePath}/${String(error.params.missingProperty)}`)) continue;
-      const node = message.target === 'key' ? nodeAt(doc, error.instancePath, message.key) : nodeAt(doc, message.pointer);
-      errors.push(withHint({ file, ...at(startOf(node)), code: 'schema', message: message.message }, message.hint));
-    }
-  }
-
-  const found: FoundEntry[] = [];
+  checkSchema(ctx, plain.value);
   const list = mappingsList(doc);
-  const values = mappingsValues(plain.value);
+  const found = checkEntries(ctx, list, mappingsValues(plain.value));
+  return { errors: ctx.errors, found, entries: list.length };
+}
+
+/** JSON Schema errors, each placed on the YAML node it is about. */
+function checkSchema(ctx: FileContext, value: unknown): void {
+  const validate = schemaValidator();
+  if (validate(value)) return;
+  const sourceOf = (pointer: string): string | undefined => sourceText(ctx.text, nodeAt(ctx.doc, pointer));
+  const described = (validate.errors ?? [])
+    .filter((error) => !ctx.suppressed.has(error.instancePath))
+    .map((error) => {
+      markEntry(ctx.badEntries, error.instancePath);
+      return { error, message: describeSchemaError(error, sourceOf) };
+    });
+  // "unknown key crmUserID — did you mean crmUserId?" already says that crmUserId is missing.
+  const suggested = new Set(described.flatMap((d) => (d.message?.suggestion ? [`${d.error.instancePath}/${d.message.suggestion}`] : [])));
+  for (const { error, message } of described) {
+    if (message === undefined) continue;
+    if (error.keyword === 'required' && suggested.has(`${error.instancePath}/${String(error.params.missingProperty)}`)) continue;
+    const node = message.target === 'key' ? nodeAt(ctx.doc, error.instancePath, message.key) : nodeAt(ctx.doc, message.pointer);
+    ctx.errors.push(withHint({ file: ctx.file, ...ctx.at(startOf(node)), code: 'schema', message: message.message }, message.hint));
+  }
+}
+
+/** Salesforce ID checks per entry; the valid IDs (for uniqueness) and the wholly valid mappings. */
+function checkEntries(ctx: FileContext, list: unknown[], values: unknown[]): FoundEntry[] {
+  const { file, at } = ctx;
+  const found: FoundEntry[] = [];
   for (let index = 0; index < list.length; index++) {
     const node = list[index] as Node;
     const value = values[index];
@@ -187,9 +205,9 @@ function checkText(file: string, text: string): FileOutcome {
     const crmAt = { file, ...at(startOf(crmNode ?? node)) };
     const outreachAt = { file, ...at(startOf(outreachNode ?? node)) };
     const result: FoundEntry = { crmAt, outreachAt };
-    let ok = !badEntries.has(index);
+    let ok = !ctx.badEntries.has(index);
 
-    if (typeof entry.crmUserId === 'string' && !suppressed.has(`/mappings/${index}/crmUserId`)) {
+    if (typeof entry.crmUserId === 'string' && !ctx.suppressed.has(`/mappings/${index}/crmUserId`)) {
       const check = checkUserId(entry.crmUserId);
       if (check.ok) {
         result.crmUserId = check.id;
@@ -198,7 +216,7 @@ function checkText(file: string, text: string): FileOutcome {
         const hint = check.problem.code === 'crm-id-checksum' && 'suggestion' in check.problem && check.problem.suggestion
           ? `replace it with ${check.problem.suggestion}`
           : idHint(check.problem.code);
-        errors.push(withHint({ file, line: crmAt.line, column: crmAt.column, code: check.problem.code, message: check.problem.message }, hint));
+        ctx.errors.push(withHint({ file, line: crmAt.line, column: crmAt.column, code: check.problem.code, message: check.problem.message }, hint));
       }
     } else {
       ok = false;
@@ -220,7 +238,7 @@ function checkText(file: string, text: string): FileOutcome {
     }
     found.push(result);
   }
-  return { errors, found, entries: list.length };
+  return found;
 }
 
 function idHint(code: string): string | undefined {
@@ -284,5 +302,3 @@ function duplicateErrors<K>(seen: Map<K, SourceLocation[]>, code: 'duplicate-crm
 function withHint(error: ValidationError, hint: string | undefined): ValidationError {
   return hint === undefined ? error : { ...error, hint };
 }
-
-export type { LineCounter };
