@@ -39,7 +39,7 @@ export const createSalesforceStore: StoreFactory = async (argument, context) => 
       for (const record of records) {
         // The query returned the name, e-mail and status too: the directory reuses them.
         const user = session.remember(record);
-        const raw = record[field];
+        const raw = fieldValue(record, field);
         const outreachUserId = parseOutreachId(raw);
         if (outreachUserId === undefined) {
           if (raw === null || raw === undefined || (typeof raw === 'string' && raw.trim() === '')) continue;
@@ -116,3 +116,11 @@ export const createSalesforceStore: StoreFactory = async (argument, context) => 
   };
   return store;
 };
+
+/** Salesforce answers with the field's own spelling; the config may spell it in another case. */
+function fieldValue(record: UserRecord, field: string): unknown {
+  if (field in record) return record[field];
+  const lower = field.toLowerCase();
+  const key = Object.keys(record).find((k) => k.toLowerCase() === lower);
+  return key === undefined ? undefined : record[key];
+}

@@ -181,14 +181,22 @@ export class FakeSalesforce {
     return [200, body, 'text/xml'];
   }
 
+  /** Field names are case-insensitive in Salesforce; answers use the field's own spelling. */
+  private canonicalField(name: string): string | undefined {
+    const lower = name.toLowerCase();
+    return ['Id', 'Name', 'Email', 'IsActive', ...this.customFields].find((f) => f.toLowerCase() === lower);
+  }
+
   private checkFields(fields: string[]): string | undefined {
-    const standard = new Set(['Id', 'Name', 'Email', 'IsActive']);
-    return fields.find((f) => !standard.has(f) && !this.customFields.has(f));
+    return fields.find((f) => this.canonicalField(f) === undefined);
   }
 
   private project(user: FakeUser, fields: string[]): Record<string, unknown> {
     const record: Record<string, unknown> = { attributes: { type: 'User', url: `/services/data/v${this.apiVersion}/sobjects/User/${user.Id}` } };
-    for (const f of fields) record[f] = user[f] ?? null;
+    for (const f of fields) {
+      const name = this.canonicalField(f)!;
+      record[name] = user[name] ?? null;
+    }
     return record;
   }
 
@@ -204,8 +212,8 @@ export class FakeSalesforce {
       const notNull = /^(\w+)\s*!=\s*null$/i.exec(where);
       const inList = /^Id\s+IN\s*\((.*)\)$/i.exec(where);
       if (notNull) {
-        const field = notNull[1]!;
-        if (this.checkFields([field])) return [400, sfError(`No such column '${field}' on entity 'User'.`, 'INVALID_FIELD')];
+        const field = this.canonicalField(notNull[1]!);
+        if (!field) return [400, sfError(`No such column '${notNull[1]}' on entity 'User'.`, 'INVALID_FIELD')];
         filter = (u) => u[field] !== null && u[field] !== undefined;
       } else if (inList) {
         const ids = new Set(inList[1]!.split(',').map((s) => s.trim().replace(/^'|'$/g, '')));
@@ -263,8 +271,9 @@ export class FakeSalesforce {
       if (!user) return { success: false, errors: [{ statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: 'invalid cross reference id', fields: [] }] };
       for (const [key, value] of Object.entries(record)) {
         if (key === 'attributes' || key === 'id') continue;
-        if (!this.customFields.has(key)) return { id, success: false, errors: [{ statusCode: 'INVALID_FIELD', message: `No such column '${key}' on sobject of type User`, fields: [key] }] };
-        user[key] = value;
+        const name = this.canonicalField(key);
+        if (!name || !this.customFields.has(name)) return { id, success: false, errors: [{ statusCode: 'INVALID_FIELD', message: `No such column '${key}' on sobject of type User`, fields: [key] }] };
+        user[name] = value;
       }
       return { id, success: true, errors: [] };
     })];

@@ -88,6 +88,13 @@ describe('salesforce store: list', () => {
     expect(sf.dataRequests()[0]!.path).toContain('Outreach_Id__c');
   });
 
+  it('reads the field whatever the letter case of its configured name (Salesforce names are case-insensitive)', async () => {
+    sf.addUser({ Id: userId(1), Name: 'User 1', IsActive: true, Outreach_User_Id__c: '5' });
+    const { result, json } = await plan([{ crm: 1, outreach: 5 }], { 'mapsync.config.yaml': 'salesforce:\n  field: outreach_user_id__C\n' });
+    expect(result.code).toBe(0);
+    expect(json!.summary).toEqual({ add: 0, remove: 0, unchanged: 1 });
+  });
+
   it('takes the field from the store spec (--store salesforce:FIELD) and names it in the plan', async () => {
     await sf.close();
     sf = await startFakeSalesforce({ tokens: [TOKEN], customFields: ['Outreach_Id__c'] });
