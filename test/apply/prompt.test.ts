@@ -49,10 +49,14 @@ describe.skipIf(!hasScript)('apply on a terminal', () => {
     expect(await livePairs(p.dir)).toEqual(pairStrings(pairs(2)));
   });
 
-  it('changes nothing after any other answer', async () => {
+  it.each([
+    ['another answer', 'y'],
+    ['Ctrl-C', '\u0003'],
+    ['Ctrl-D', '\u0004'],
+  ])('changes nothing after %s', async (_what, answer) => {
     const p = await makeProject({ 'mappings/team.yaml': mappingYaml(pairs(2)) });
     cleanups.push(p.cleanup);
-    const r = await applyOnTerminal(p.dir, 'y');
+    const r = await applyOnTerminal(p.dir, answer);
     expect(r.code).toBe(1);
     expect(r.output).toContain("error: apply cancelled: only 'yes' is accepted; nothing was changed");
     expect(existsSync(join(p.dir, STORE))).toBe(false);

@@ -26,7 +26,13 @@ const PROMPT = "Do you want to apply these changes? Only 'yes' will be accepted:
 async function askYes(): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   try {
-    return (await rl.question(`\n${PROMPT}`)).trim() === 'yes';
+    // Ctrl-C and end of input (Ctrl-D) are answers too: "no".
+    const interrupted = new Promise<string>((resolve) => {
+      rl.on('SIGINT', () => resolve(''));
+      rl.on('close', () => resolve(''));
+    });
+    const answer = await Promise.race([rl.question(`\n${PROMPT}`), interrupted]);
+    return answer.trim() === 'yes';
   } finally {
     rl.close();
   }
