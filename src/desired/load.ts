@@ -4,7 +4,7 @@
 // and made canonical, and finally uniqueness is checked across all files.
 import { resolve } from 'node:path';
 import { isMap, isScalar, isSeq, type Document, type Node, type YAMLMap, type Pair } from 'yaml';
-import type { DesiredMapping, DesiredState, SourceLocation } from '../model.js';
+import type { DesiredMapping, DesiredState } from '../model.js';
 import { findMappingFiles } from './findFiles.js';
 import { readMappingText } from './readText.js';
 import { parseYaml } from './parseYaml.js';
@@ -12,6 +12,7 @@ import { FileRefused, toPlain } from './toPlain.js';
 import { describeSchemaError, schemaValidator } from './schema.js';
 import { nodeAt, startOf } from './nodeAt.js';
 import { checkUserId } from './salesforceId.js';
+import { UniquenessCheck, type EntryIds } from './uniqueness.js';
 
 export type ValidationCode =
   | 'yaml-syntax'
@@ -58,8 +59,7 @@ export async function loadDesiredDetails(dir: string, cwd: string = process.cwd(
   const files = await findMappingFiles(dir, cwd);
   const errors: ValidationError[] = [];
   const mappings: DesiredMapping[] = [];
-  const crmSeen = new Map<string, SourceLocation[]>();
-  const outreachSeen = new Map<number, SourceLocation[]>();
+  const uniqueness = new UniquenessCheck();
   let entries = 0;
 
   for (const file of files) {
@@ -67,14 +67,11 @@ export async function loadDesiredDetails(dir: string, cwd: string = process.cwd(
     errors.push(...loaded.errors);
     entries += loaded.entries;
     for (const found of loaded.found) {
-      if (found.crmUserId !== undefined) remember(crmSeen, found.crmUserId, found.crmAt);
-      if (found.outreachUserId !== undefined) remember(outreachSeen, found.outreachUserId, found.outreachAt);
+      uniqueness.add(found);
       if (found.mapping) mappings.push(found.mapping);
     }
   }
-
-  errors.push(...duplicateErrors(crmSeen, 'duplicate-crm-id', (id) => `crmUserId ${id}`, 'a Salesforce user can be mapped to one Outreach user only (15- and 18-character forms of an ID are the same user); keep one entry'));
-  errors.push(...duplicateErrors(outreachSeen, 'duplicate-outreach-id', (id) => `outreachUserId ${id}`, 'an Outreach user can be mapped to one Salesforce user only; keep one entry'));
+  errors.push(...uniqueness.errors());
 
   const order = new Map(files.map((f, i) => [f, i]));
   errors.sort((a, b) => (order.get(a.file)! - order.get(b.file)!) || a.line - b.line || a.column - b.column);
@@ -82,11 +79,7 @@ export async function loadDesiredDetails(dir: string, cwd: string = process.cwd(
 }
 
 /** What one entry contributed: its valid IDs (for uniqueness) and, if wholly valid, the mapping. */
-interface FoundEntry {
-  crmUserId?: string;
-  crmAt: SourceLocation;
-  outreachUserId?: number;
-  outreachAt: SourceLocation;
+interface FoundEntry extends EntryIds {
   mapping?: DesiredMapping;
 }
 
@@ -105,15 +98,9 @@ async function loadFile(file: string, absolute: string): Promise<FileOutcome> {
 /** Validates one file's text on its own (no cross-file uniqueness): what fmt uses to check its output. */
 export function checkFileText(file: string, text: string): { errors: ValidationError[]; mappings: DesiredMapping[] } {
   const outcome = checkText(file, text);
-  const errors = [...outcome.errors];
-  const crmSeen = new Map<string, SourceLocation[]>();
-  const outreachSeen = new Map<number, SourceLocation[]>();
-  for (const found of outcome.found) {
-    if (found.crmUserId !== undefined) remember(crmSeen, found.crmUserId, found.crmAt);
-    if (found.outreachUserId !== undefined) remember(outreachSeen, found.outreachUserId, found.outreachAt);
-  }
-  errors.push(...duplicateErrors(crmSeen, 'duplicate-crm-id', (id) => `crmUserId ${id}`, ''));
-  errors.push(...duplicateErrors(outreachSeen, 'duplicate-outreach-id', (id) => `outreachUserId ${id}`, ''));
+  const uniqueness = new UniquenessCheck();
+  for (const found of outcome.found) uniqueness.add(found);
+  const errors = [...outcome.errors, ...uniqueness.errors()];
   return { errors, mappings: outcome.found.flatMap((f) => (f.mapping ? [f.mapping] : [])) };
 }
 
@@ -211,6 +198,7 @@ function checkEntries(ctx: FileContext, list: unknown[], values: unknown[]): Fou
       const check = checkUserId(entry.crmUserId);
       if (check.ok) {
         result.crmUserId = check.id;
+        result.crmWritten = entry.crmUserId;
       } else {
         ok = false;
         const hint = check.problem.code === 'crm-id-checksum' && 'suggestion' in check.problem && check.problem.suggestion
@@ -278,25 +266,6 @@ function markEntry(bad: Set<number>, pointer: string): void {
 function sourceText(text: string, node: Node | undefined): string | undefined {
   if (!node?.range) return undefined;
   return text.slice(node.range[0], node.range[1]).trim();
-}
-
-function remember<K>(seen: Map<K, SourceLocation[]>, key: K, where: SourceLocation): void {
-  const list = seen.get(key);
-  if (list) list.push(where);
-  else seen.set(key, [where]);
-}
-
-/** One error per extra occurrence, each naming every place the ID is written. */
-function duplicateErrors<K>(seen: Map<K, SourceLocation[]>, code: 'duplicate-crm-id' | 'duplicate-outreach-id', label: (key: K) => string, hint: string): ValidationError[] {
-  const errors: ValidationError[] = [];
-  for (const [key, places] of seen) {
-    if (places.length < 2) continue;
-    const listed = places.map((p) => `${p.file}:${p.line}`).join(', ');
-    for (const place of places.slice(1)) {
-      errors.push({ file: place.file, line: place.line, column: place.column, code, message: `${label(key)} is mapped ${places.length} times: ${listed}`, hint });
-    }
-  }
-  return errors;
 }
 
 function withHint(error: ValidationError, hint: string | undefined): ValidationError {

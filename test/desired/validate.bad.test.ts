@@ -64,9 +64,9 @@ describe('validate: duplicates across files', () => {
       expect(out.mappings).toBe(4);
       const where = 'mappings/a.yaml:2, mappings/b.yaml:2, mappings/sub/c.yml:3';
       expect(out.errors).toEqual([
-        { file: 'mappings/b.yaml', line: 2, column: 16, code: 'duplicate-crm-id', message: `crmUserId ${crm} is mapped 3 times: ${where}` },
+        { file: 'mappings/b.yaml', line: 2, column: 16, code: 'duplicate-crm-id', message: `crmUserId ${crm} is mapped 3 times (its 15- and 18-character forms are the same user): ${where}` },
         { file: 'mappings/b.yaml', line: 5, column: 21, code: 'duplicate-outreach-id', message: 'outreachUserId 1 is mapped 2 times: mappings/a.yaml:3, mappings/b.yaml:5' },
-        { file: 'mappings/sub/c.yml', line: 3, column: 16, code: 'duplicate-crm-id', message: `crmUserId ${crm} is mapped 3 times: ${where}` },
+        { file: 'mappings/sub/c.yml', line: 3, column: 16, code: 'duplicate-crm-id', message: `crmUserId ${crm} is mapped 3 times (its 15- and 18-character forms are the same user): ${where}` },
       ]);
     } finally {
       await p.cleanup();
