@@ -26,7 +26,7 @@ export function registerDrift(program: Command): void {
     .option('--dir <dir>', 'folder of desired-state YAML (default: mappings)')
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
     .option('--github-issue', 'open, update or close the `mapping-drift` issue')
-    .addHelpText('after', '\nExit codes: 0 in sync · 2 drift · 1 error')
+    .addHelpText('after', '\nExit codes: 0 in sync · 2 drift · 1 error\n')
     .action(action<DriftOptions>(async (options, context) => {
       const { plan, store } = await preparePlan(context, { storeSpec: options.store, mappingsDir: options.dir });
       try {

@@ -38,7 +38,7 @@ export function registerPlan(program: Command): void {
     .option('--detailed-exitcode', 'exit 2 when there are changes (0 none, 1 error)')
     .option('--github-comment', 'create or update the plan comment on the pull request')
     .option('--pr <number>', 'pull request number for --github-comment (default: from the Actions event)', parsePullRequest)
-    .addHelpText('after', '\nExit codes: 0 ok · 1 error (invalid files, unknown users, store unreachable) · 2 changes (only with --detailed-exitcode)')
+    .addHelpText('after', '\nExit codes: 0 ok · 1 error (invalid files, unknown users, store unreachable) · 2 changes (only with --detailed-exitcode)\n')
     .action(action<PlanOptions>(async (options, context) => {
       const { plan, store } = await preparePlan(context, { storeSpec: options.store, mappingsDir: options.dir });
       try {
