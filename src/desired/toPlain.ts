@@ -62,6 +62,16 @@ export function toPlain(doc: Document.Parsed): { value: unknown; problems: Conve
 
 /** One element of the mappings list: the place where ID scalars get their special treatment. */
 function convertEntry(node: Node, pointer: string, state: State): unknown {
+  if (isAlias(node)) {
+    // Expanding it would bypass the ID rules below (and it could only ever be a duplicate).
+    state.problems.push({
+      offset: node.range?.[0] ?? 0,
+      message: `entry is an alias (*${node.source}); write the entry out`,
+      hint: 'each entry maps one user; a copy of another entry would be a duplicate',
+      suppress: pointer,
+    });
+    return null;
+  }
   if (!isMap(node)) return convert(node, state);
   noteAnchor(node, state);
   const out = emptyObject();
