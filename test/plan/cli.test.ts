@@ -105,6 +105,20 @@ describe('mapsync plan', () => {
     expect(json.stderr).toContain('mappings/amer.yaml:6:5: error:');
   });
 
+  it('in GitHub Actions, also annotates the YAML line of each unknown user (stderr; stdout stays JSON)', async () => {
+    const dir = await setUp({
+      'mappings/amer.yaml': yamlOf([ada, { crm: 9, outreach: 42_000, name: 'Nobody Known' }]),
+      '.mapsync/live.json': storeOf({ mappings: [], ...directoriesFor([ada]) }),
+    });
+    const result = await runCli(['plan', '--format', 'json'], { cwd: dir, env: { GITHUB_ACTIONS: 'true' } });
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout).errors).toHaveLength(2);
+    expect(result.stderr).toContain(`::error file=mappings/amer.yaml,line=6,col=5,title=unknown-crm-user::CRM user ${crmId(9)} (Nobody Known) is not in .mapsync/live.json\n`);
+    expect(result.stderr).toContain('::error file=mappings/amer.yaml,line=6,col=5,title=unknown-outreach-user::Outreach user 42000');
+    const local = await runCli(['plan', '--format', 'json'], { cwd: dir });
+    expect(local.stderr).not.toContain('::error');
+  });
+
   it('warns about a repurposed seat (name-mismatch), an inactive CRM user and a locked Outreach user', async () => {
     const dir = await setUp({
       'mappings/amer.yaml': yamlOf([ada, grace, alan]),

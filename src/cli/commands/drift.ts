@@ -2,6 +2,7 @@
 // scheduled checks. 0 in sync, 2 drift, 1 error.
 import { Option, type Command } from 'commander';
 import { appendStepSummary, syncDriftIssue } from '../../github/index.js';
+import { annotatePlanErrors } from '../../plan/annotations.js';
 import { preparePlan } from '../../plan/preparePlan.js';
 import { renderMarkdown } from '../../plan/render/markdown.js';
 import { hasChanges, hasErrors } from '../../plan/render/describe.js';
@@ -35,6 +36,7 @@ export function registerDrift(program: Command): void {
         if (failed && options.format !== 'text') {
           for (const e of plan.errors ?? []) context.log.info(`${e.file}:${e.line}:${e.column}: error: ${e.message} [${e.code}]`);
         }
+        annotatePlanErrors(plan, context.env, context.log);
         // The job summary holds 1 MiB a step: about 10,000 diff lines; the rest is counted, not shown.
         if (context.env.GITHUB_STEP_SUMMARY) await appendStepSummary(renderMarkdown(plan, { mode: 'drift', maxLines: SUMMARY_MAX_LINES }), context.env);
         if (options.githubIssue) await syncDriftIssue({ plan, context });

@@ -1,6 +1,7 @@
 // mapsync plan: desired (mappings/) vs live — what apply would add and remove, and why to worry.
 import { Option, type Command } from 'commander';
 import { appendStepSummary, publishPlanComment } from '../../github/index.js';
+import { annotatePlanErrors } from '../../plan/annotations.js';
 import { preparePlan } from '../../plan/preparePlan.js';
 import { renderMarkdown } from '../../plan/render/markdown.js';
 import { hasChanges, hasErrors } from '../../plan/render/describe.js';
@@ -48,6 +49,7 @@ export function registerPlan(program: Command): void {
           // The text view lists errors itself; for JSON and Markdown, stderr still names each one.
           for (const e of plan.errors ?? []) context.log.info(`${e.file}:${e.line}:${e.column}: error: ${e.message} [${e.code}]`);
         }
+        annotatePlanErrors(plan, context.env, context.log);
         if (options.out) {
           if (failed) context.log.info(`not saving ${options.out}: a plan with errors cannot be applied`);
           else {
