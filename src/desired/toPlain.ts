@@ -48,7 +48,14 @@ export function toPlain(doc: Document.Parsed): { value: unknown; problems: Conve
     const out = emptyObject();
     for (const pair of root.items) {
       const key = keyString(pair, state);
-      if (key === 'mappings' && isSeq(pair.value)) {
+      if (key === 'mappings' && isAlias(pair.value)) {
+        state.problems.push({
+          offset: pair.value.range?.[0] ?? 0,
+          message: `the mappings list is an alias (*${pair.value.source}); write the entries under mappings:`,
+          suppress: '/mappings',
+        });
+        out[key] = [];
+      } else if (key === 'mappings' && isSeq(pair.value)) {
         noteAnchor(pair.value, state);
         out[key] = pair.value.items.map((item, index) => convertEntry(item as Node, `/mappings/${index}`, state));
       } else {

@@ -61,6 +61,7 @@ export function badCases(): BadCase[] {
     { name: 'crmUserId through an alias', content: `mappings:\n  - crmUserId: &who ${id(34)}\n    outreachUserId: 1034\n  - crmUserId: *who\n    outreachUserId: 2034\n`, code: 'file-invalid', line: 4, column: 16, says: 'alias' },
     { name: 'outreachUserId through an alias', content: `mappings:\n  - crmUserId: ${id(35)}\n    outreachUserId: &n 1035\n  - crmUserId: ${id(135)}\n    outreachUserId: *n\n`, code: 'file-invalid', line: 5, column: 21, says: 'alias' },
     { name: 'entry through an alias', content: `mappings:\n  - &first\n    crmUserId: 005000000000047\n    outreachUserId: 1047\n  - *first\n`, code: 'file-invalid', line: 5, column: 5, says: 'entry is an alias (*first)' },
+    { name: 'mappings list through an alias', content: `mappings: *list\n`, code: 'file-invalid', line: 1, column: 11, says: 'mappings list is an alias' },
     { name: 'alias to no anchor', content: `mappings:\n${entry(36, '    note: *nothing\n')}`, code: 'file-invalid', line: 4, column: 11, says: 'no anchor' },
     { name: 'billion laughs', content: billionLaughs(), code: 'file-invalid', line: 3, column: 32, says: 'refusing' },
     { name: 'unclosed quote', content: `mappings:\n  - crmUserId: "${id(38)}\n    outreachUserId: 1038\n`, code: 'yaml-syntax', line: 4, column: 1 },
