@@ -13,8 +13,12 @@ export const asApiError = (err: unknown): JsforceApiError => (err instanceof Err
 /** Salesforce's error code, or jsforce's ERROR_HTTP_nnn when the body was not JSON. */
 export function errorCode(err: unknown): string | undefined {
   const e = asApiError(err);
-  if (typeof e.errorCode === 'string') return e.errorCode;
   // jsforce folds a multi-error body into MULTIPLE_API_ERRORS; the first code is the meaningful one.
+  if (e.errorCode === 'MULTIPLE_API_ERRORS' && Array.isArray(e.data)) {
+    const first = (e.data as { errorCode?: unknown }[])[0]?.errorCode;
+    if (typeof first === 'string') return first;
+  }
+  if (typeof e.errorCode === 'string') return e.errorCode;
   return undefined;
 }
 

@@ -45,6 +45,7 @@ describe('salesforce store: list', () => {
   it('looks up unmapped desired users 2,000 IDs a request in the body, never near the URI limit', async () => {
     for (const n of range(1, 3100)) sf.addUser({ Id: userId(n), Name: `User ${n}`, IsActive: n !== 7, Outreach_User_Id__c: n <= 50 ? String(n) : null });
     const { result, json } = await plan(range(1, 3100).map((n) => ({ crm: n, outreach: n })));
+    expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(json!.summary).toEqual({ add: 3050, remove: 0, unchanged: 50 });
     const lookups = sf.dataRequests({ method: 'POST', pathIncludes: '/composite/sobjects/User' });
@@ -114,6 +115,7 @@ describe('salesforce store: list', () => {
     cleanups.push(p.cleanup);
     const result = await cli(['plan', '--format', 'json'], p.dir, tokenEnv(sf));
     // User 2 is unknown to Salesforce (error); user 1 is known but inactive.
+    expect(result.stdout + result.stderr).toContain(userId(2));
     expect(result.code).toBe(1);
     const lookups = sf.dataRequests({ method: 'POST' });
     expect(lookups).toHaveLength(1);
