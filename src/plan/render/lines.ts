@@ -40,7 +40,7 @@ export function rowOf(group: ChangeGroup, mode: Mode): ChangeRow {
 }
 
 /** Rows padded into aligned columns (without colour), one string per column. */
-export function alignRows(rows: readonly ChangeRow[]): { head: string; pair: string; rest: string }[] {
+export function alignRows(rows: readonly ChangeRow[]): { head: string; pair: string; who: string; where: string; rest: string }[] {
   // A loop, not Math.max(...spread): a plan can hold 100,000 rows.
   let labelWidth = 0;
   let pairWidth = 0;
@@ -49,10 +49,13 @@ export function alignRows(rows: readonly ChangeRow[]): { head: string; pair: str
     pairWidth = Math.max(pairWidth, r.pair.length);
   }
   return rows.map((r) => {
-    const rest = [r.who, r.where ? `(${r.where})` : ''].filter(Boolean).join('  ');
+    const where = r.where ? `(${r.where})` : '';
+    const rest = [r.who, where].filter(Boolean).join('  ');
     return {
       head: `${r.symbol} ${r.label.padEnd(labelWidth)}`,
       pair: rest ? r.pair.padEnd(pairWidth) : r.pair,
+      who: r.who,
+      where,
       rest,
     };
   });

@@ -24,7 +24,8 @@ export function renderText(plan: Plan, options: TextOptions): string {
     const colorOf = { '-': c.red, '+': c.green, '~': c.yellow } as const;
     alignRows(rows).forEach((line, i) => {
       const paint = colorOf[rows[i]!.symbol];
-      out.push(`  ${paint(line.head)}  ${line.pair}${line.rest ? `  ${c.dim(line.rest)}` : ''}`.trimEnd());
+      const rest = [line.who, line.where ? c.dim(line.where) : ''].filter(Boolean).join('  ');
+      out.push(`  ${paint(line.head)}  ${line.pair}${rest ? `  ${rest}` : ''}`.trimEnd());
     });
     out.push('');
   }
