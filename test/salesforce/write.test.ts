@@ -113,6 +113,20 @@ describe('salesforce store: apply', () => {
     expect([field(1), field(2), field(3)]).toEqual(['1', '2', '3']);
   });
 
+  it('matches results by position: a failed record whose result carries no id is reported for the right change', async () => {
+    seedOrg(sf, 3, () => null);
+    const dir = await setup(range(1, 3).map((n) => ({ crm: n, outreach: n })));
+    expect((await cli(['plan', '--store', 'salesforce', '--out', 'plan.json'], dir, tokenEnv(sf))).code).toBe(0);
+    // User 2 is deleted after the plan was made; Salesforce answers its record without an id.
+    sf.users.delete(userId(2));
+    const applied = await cli(['apply', 'plan.json', '--store', 'salesforce'], dir, tokenEnv(sf));
+    expect(applied.code).toBe(1);
+    const failures = (applied.stdout + applied.stderr).split('\n').filter((line) => line.includes('INVALID_CROSS_REFERENCE_KEY'));
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toContain(userId(2));
+    expect([field(1), field(3)]).toEqual(['1', '3']);
+  });
+
   it('applies a saved plan file', async () => {
     seedOrg(sf, 2, () => null);
     const dir = await setup([{ crm: 1, outreach: 9 }]);
