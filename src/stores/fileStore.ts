@@ -1,11 +1,11 @@
 // The embedded file store (`file:PATH`): a JSON file standing in for a live org, for trying
 // mapsync out, for tests and for demos. Same rules as the real stores; writes are atomic and locked.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { normalize, relative, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import type { CrmDirectory, Directories, OutreachDirectory } from '../directories/directory.js';
+import type { CrmDirectory, CrmUser, Directories, OutreachDirectory, OutreachUser } from '../directories/directory.js';
 import { MapsyncError } from '../errors.js';
-import type { Change, ChangeResult, LiveState } from '../model.js';
+import type { Change, ChangeResult, CrmUserId, LiveState, OutreachUserId } from '../model.js';
 import { applyChangesInMemory } from './file/applyChanges.js';
 import { emptyDocument, parseStoreDocument, serializeStoreDocument, type StoreDocument } from './file/document.js';
 import { lockStoreFile } from './file/lock.js';
@@ -28,28 +28,48 @@ async function readDocument(absolute: string, shown: string): Promise<StoreDocum
   return parseStoreDocument(text, shown);
 }
 
+/** A file's identity for "has it changed since we read it?": size and modification time. */
+async function statSignature(absolute: string): Promise<string> {
+  try {
+    const s = await stat(absolute, { bigint: true });
+    return `${s.size}:${s.mtimeNs}`;
+  } catch {
+    return 'missing';
+  }
+}
+
+function indexById<K, U extends { id: K }>(users: readonly U[] | undefined): Map<K, U> {
+  const index = new Map<K, U>();
+  for (const user of users ?? []) index.set(user.id, user);
+  return index;
+}
+
+// Plain loops: at 100k users, building a temporary array per id costs tens of megabytes.
+function pick<K, U>(index: Map<K, U>, ids: readonly K[]): Map<K, U> {
+  const found = new Map<K, U>();
+  for (const id of ids) {
+    const user = index.get(id);
+    if (user !== undefined) found.set(id, user);
+  }
+  return found;
+}
+
 function crmDirectory(doc: StoreDocument, shown: string): CrmDirectory | undefined {
   if (!doc.crmUsers) return undefined;
-  const users = new Map(doc.crmUsers.map((u) => [u.id, u]));
-  return {
-    source: shown,
-    findUsers: async (ids) => new Map(ids.flatMap((id) => (users.has(id) ? [[id, users.get(id)!] as const] : []))),
-  };
+  const users = indexById<CrmUserId, CrmUser>(doc.crmUsers);
+  return { source: shown, findUsers: async (ids) => pick(users, ids) };
 }
 
 function outreachDirectory(doc: StoreDocument, shown: string): OutreachDirectory | undefined {
   if (!doc.outreachUsers) return undefined;
-  const users = new Map(doc.outreachUsers.map((u) => [u.id, u]));
-  return {
-    source: shown,
-    findUsers: async (ids) => new Map(ids.flatMap((id) => (users.has(id) ? [[id, users.get(id)!] as const] : []))),
-  };
+  const users = indexById<OutreachUserId, OutreachUser>(doc.outreachUsers);
+  return { source: shown, findUsers: async (ids) => pick(users, ids) };
 }
 
 function nameLookup(doc: StoreDocument) {
-  const crm = new Map((doc.crmUsers ?? []).map((u) => [u.id, u.name || undefined]));
-  const outreach = new Map((doc.outreachUsers ?? []).map((u) => [u.id, u.name || undefined]));
-  return { crm: (id: string) => crm.get(id), outreach: (id: number) => outreach.get(id) };
+  const crm = indexById<CrmUserId, CrmUser>(doc.crmUsers);
+  const outreach = indexById<OutreachUserId, OutreachUser>(doc.outreachUsers);
+  return { crm: (id: string) => crm.get(id)?.name || undefined, outreach: (id: number) => outreach.get(id)?.name || undefined };
 }
 
 export const createFileStore: StoreFactory = async (argument) => {
@@ -57,14 +77,19 @@ export const createFileStore: StoreFactory = async (argument) => {
   const absolute = resolve(path);
   const shown = relative(process.cwd(), absolute) || path;
   // The directories are read once, at open: plan checks against them before anything is written.
-  const opened = await readDocument(absolute, shown);
+  const openedSignature = await statSignature(absolute);
+  let opened: StoreDocument | undefined = await readDocument(absolute, shown);
   const directories: Directories = { crm: crmDirectory(opened, shown), outreach: outreachDirectory(opened, shown) };
 
   const store: MappingStore = {
     spec: `file:${normalize(path)}`,
 
     async list(): Promise<LiveState> {
-      const doc = await readDocument(absolute, shown);
+      // The document read at open is reused once while the file is unchanged: parsing a
+      // 100k-mapping store twice would double the peak memory of a plan.
+      const reuse = opened !== undefined && (await statSignature(absolute)) === openedSignature;
+      const doc = reuse ? opened! : await readDocument(absolute, shown);
+      opened = undefined;
       const names = nameLookup(doc);
       return {
         mappings: doc.mappings.map((m) => {
