@@ -2,7 +2,7 @@
 //   - entries sorted by name (case-insensitive; entries without a name last), then by canonical crmUserId;
 //   - keys in the order crmUserId, outreachUserId, name, email, note;
 //   - block style, two-space indent, "- " items indented under mappings:, no blank lines between
-//     entries, no line folding;
+//     entries, no line folding, no document markers (%YAML, ---, ...);
 //   - comments kept (they travel with their entry or key), the editor modeline added when missing;
 //   - an ID is never rewritten: crmUserId keeps its exact text, at most gaining quotes where YAML
 //     would otherwise read it as a number.
@@ -41,6 +41,12 @@ export function formatMappingFile(file: string, text: string): string {
       list.items = keyed.map((k) => k.node) as typeof list.items;
       for (const node of list.items as Node[]) node.spaceBefore = false;
     }
+  }
+  // One document per file, so its markers (%YAML, ---, ...) carry nothing: drop them.
+  if (doc.directives) {
+    doc.directives.docStart = null;
+    doc.directives.docEnd = false;
+    doc.directives.yaml.explicit = false;
   }
   if (!MODELINE.test(text)) {
     const modeline = ` ${MODELINE_MARK} $schema=${relative(dirname(file), SCHEMA_PATH).split('\\').join('/')}`;

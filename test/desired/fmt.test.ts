@@ -150,6 +150,21 @@ describe('fmt', () => {
     }
   });
 
+  it('drops document markers (%YAML, ---, ...) and keeps the comments around them', async () => {
+    const p = await makeProject({
+      'mappings/a.yaml': '%YAML 1.2\n---\n# yaml-language-server: $schema=../schema/user-mappings.schema.json\n# team A\nmappings:\n  - crmUserId: 005000000000002AAA\n    outreachUserId: 2\n...\n',
+    });
+    try {
+      const r = await runCli(['fmt'], { cwd: p.dir });
+      expect(r.code).toBe(0);
+      expect(await read(p.dir, 'mappings/a.yaml')).toBe(
+        '# yaml-language-server: $schema=../schema/user-mappings.schema.json\n# team A\nmappings:\n  - crmUserId: 005000000000002AAA\n    outreachUserId: 2\n',
+      );
+    } finally {
+      await p.cleanup();
+    }
+  });
+
   it('warns when there is nothing to format and exits 0', async () => {
     const p = await makeProject({ 'mappings/README.txt': 'no yaml here\n' });
     try {
