@@ -7,6 +7,7 @@ import { registerPlan } from './commands/plan.js';
 import { registerApply } from './commands/apply.js';
 import { registerDrift } from './commands/drift.js';
 import { registerImport } from './commands/import.js';
+import { registerRestore } from './commands/restore.js';
 
 const program = new Command('mapsync')
   .description('GitOps for CRM user mappings: validate, plan and apply Salesforce <-> Outreach user mappings kept as YAML')
@@ -22,6 +23,7 @@ registerPlan(program);
 registerApply(program);
 registerDrift(program);
 registerImport(program);
+registerRestore(program);
 
 try {
   await program.parseAsync(process.argv);

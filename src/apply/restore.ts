@@ -1,0 +1,120 @@
+// `mapsync restore SNAPSHOT`: the snapshot an apply wrote before it changed anything becomes the
+// desired state, and the ordinary plan and apply engines take the store back to it. Nothing here
+// diffs or writes by itself: the same removal guard, lock, snapshot and journal apply.
+import { readFile } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import type { SafetyConfig } from '../config.js';
+import { checkUserId } from '../desired/salesforceId.js';
+import { resolveDirectories } from '../directories/index.js';
+import { MapsyncError } from '../errors.js';
+import type { DesiredMapping, DesiredState, Plan } from '../model.js';
+import { computePlanDetails } from '../plan/computePlan.js';
+import { describeJsonSyntaxError } from '../stores/file/jsonError.js';
+import type { MappingStore, StoreContext } from '../stores/store.js';
+
+export interface SnapshotContents {
+  /** The mappings as desired state; each points at its line in the snapshot file. */
+  desired: DesiredState;
+  /** What the snapshot says it was taken of, when it says so. */
+  snapshotOf?: { store?: string; liveFingerprint?: string; takenAt?: string };
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function unusable(file: string, what: string): MapsyncError {
+  return new MapsyncError(`${file}: not a usable snapshot: ${what}`, {
+    hint: 'use a file from the state directory\'s snapshots/ folder (written by apply), or any file in the file store\'s format',
+  });
+}
+
+/**
+ * Line (1-based) of each mapping entry's "crmUserId" key, in order. Snapshots are written one key
+ * a line, so this finds them without a position-keeping JSON parser; a hand-made one-line file
+ * simply points at line 1.
+ */
+function entryLines(text: string, count: number): number[] {
+  const lines: number[] = [];
+  const pattern = /"crmUserId"\s*:/g;
+  let line = 1;
+  let scanned = 0;
+  for (let match = pattern.exec(text); match && lines.length < count; match = pattern.exec(text)) {
+    for (let i = scanned; i < match.index; i++) if (text.charCodeAt(i) === 10) line++;
+    scanned = match.index;
+    lines.push(line);
+  }
+  while (lines.length < count) lines.push(1);
+  return lines;
+}
+
+/** Reads a snapshot (file store format) and turns its mappings into desired state. */
+export async function readSnapshot(path: string): Promise<SnapshotContents> {
+  const shown = relative(process.cwd(), resolve(path)) || path;
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new MapsyncError(`snapshot ${shown} not found`, { hint: 'snapshots are in the state directory, e.g. .mapsync/snapshots/' });
+    throw new MapsyncError(`cannot read snapshot ${shown}: ${code === 'EISDIR' ? 'it is a directory' : (err as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new MapsyncError(describeJsonSyntaxError(shown, text, err as Error), { hint: 'a snapshot is the JSON file apply wrote to the state directory\'s snapshots/ folder' });
+  }
+  if (!isObject(raw) || !Array.isArray(raw.mappings)) throw unusable(shown, 'expected a JSON object with a "mappings" list');
+  const lines = entryLines(text, raw.mappings.length);
+  const byCrm = new Map<string, number>();
+  const byOutreach = new Map<number, number>();
+  const mappings = raw.mappings.map((entry: unknown, i): DesiredMapping => {
+    const where = `mappings[${i}]`;
+    if (!isObject(entry)) throw unusable(shown, `${where} is not an object`);
+    const id = typeof entry.crmUserId === 'string' ? checkUserId(entry.crmUserId) : undefined;
+    if (!id?.ok) throw unusable(shown, `${where}.crmUserId is not a Salesforce User ID`);
+    const outreachUserId = entry.outreachUserId;
+    if (!Number.isInteger(outreachUserId) || (outreachUserId as number) < 1) throw unusable(shown, `${where}.outreachUserId must be an integer >= 1`);
+    const line = lines[i]!;
+    // A store that mapped a user twice cannot be written back as it was: say which entries.
+    const twice = byCrm.get(id.id) ?? byOutreach.get(outreachUserId as number);
+    if (twice !== undefined) {
+      throw new MapsyncError(`${shown}:${line}: the snapshot maps a user twice (see also line ${twice}); a store cannot be restored to a duplicate mapping`, {
+        hint: 'copy the snapshot, keep one of the two entries, and restore from the copy',
+      });
+    }
+    byCrm.set(id.id, line);
+    byOutreach.set(outreachUserId as number, line);
+    const name = [entry.crmUserName, entry.outreachUserName].find((n): n is string => typeof n === 'string' && n !== '');
+    return {
+      crmUserId: id.id,
+      outreachUserId: outreachUserId as number,
+      ...(name !== undefined ? { name } : {}),
+      location: { file: shown, line, column: 1 },
+    };
+  });
+  const snapshotOf = isObject(raw.snapshotOf) ? (raw.snapshotOf as SnapshotContents['snapshotOf']) : undefined;
+  return { desired: { files: [shown], mappings }, ...(snapshotOf ? { snapshotOf } : {}) };
+}
+
+export interface RestorePlanRequest {
+  snapshot: string;
+  store: MappingStore;
+  context: StoreContext;
+  safety: SafetyConfig;
+}
+
+/** The plan that takes `store` back to the snapshot: the plan engine with the snapshot as desired state. */
+export async function planRestore(request: RestorePlanRequest): Promise<{ plan: Plan; snapshot: SnapshotContents }> {
+  const snapshot = await readSnapshot(request.snapshot);
+  const live = await request.store.list();
+  const directories = await resolveDirectories(request.store, request.context);
+  const { plan } = await computePlanDetails({
+    storeSpec: request.store.spec,
+    desired: snapshot.desired,
+    live,
+    directories,
+    safety: request.safety,
+  });
+  return { plan, snapshot };
+}
