@@ -9,6 +9,7 @@ import type { DesiredState, LiveState, Plan } from '../model.js';
 import { openStore } from '../stores/index.js';
 import type { MappingStore } from '../stores/store.js';
 import { computePlanDetails } from './computePlan.js';
+import { releaseGarbage } from '../memory.js';
 
 export interface PreparedPlan {
   plan: Plan;
@@ -26,22 +27,29 @@ export interface PrepareOptions {
   mappingsDir?: string;
 }
 
+/** How many validation errors plan prints before pointing at `mapsync validate`. */
+const ERRORS_SHOWN = 20;
+
 export async function preparePlan(context: CommandContext, options: PrepareOptions = {}): Promise<PreparedPlan> {
   const mappingsDir = options.mappingsDir ?? context.config.mappingsDir;
   const loaded = await loadDesired(mappingsDir);
   if (loaded.errors.length > 0) {
-    for (const error of loaded.errors) context.log.info(formatValidationError(error));
+    // A few errors are enough to act on; the full list is what `mapsync validate` is for.
+    for (const error of loaded.errors.slice(0, ERRORS_SHOWN)) context.log.info(formatValidationError(error));
     const shown = displayDir(mappingsDir);
     const count = loaded.errors.length;
+    if (count > ERRORS_SHOWN) context.log.info(`… and ${count - ERRORS_SHOWN} more`);
     throw new MapsyncError(`${count} ${count === 1 ? 'error' : 'errors'} in ${shown} — no plan was made`, {
       hint: `run \`mapsync validate${mappingsDir === 'mappings' ? '' : ` --dir ${shown}`}\` and fix them first`,
     });
   }
 
+  releaseGarbage(loaded.state.mappings.length);
   const storeContext = { config: context.config, env: context.env, log: context.log };
   const store = await openStore(options.storeSpec ?? context.config.store, storeContext);
   try {
     const live = await store.list();
+    releaseGarbage(live.mappings.length);
     const directories = await resolveDirectories(store, storeContext);
     const details = await computePlanDetails({
       storeSpec: store.spec,
