@@ -125,4 +125,16 @@ describe('file store', () => {
     expect(JSON.parse(r.stdout).store).toBe('file:org/live.json');
     expect(JSON.parse(r.stdout).summary).toEqual({ add: 0, remove: 0, unchanged: 1 });
   });
+  it('removes every copy of a pair the file holds twice, so one apply converges', async () => {
+    const doubled = [...pairs(2), { crm: 2, outreach: 2, name: 'User 2' }];
+    const dir = await project({ 'mappings/team.yaml': mappingYaml(pairs(1)), [STORE]: liveStore(doubled) });
+    const plan = await runCli(['plan'], { cwd: dir });
+    expect(plan.stdout).toContain('live-duplicate');
+    expect(plan.stdout).toContain('Plan: 0 to add, 1 to remove, 1 unchanged.');
+    const apply = await runCli(['apply', '--auto-approve'], { cwd: dir });
+    expect(apply.code).toBe(0);
+    expect(await livePairs(dir)).toEqual(pairStrings(pairs(1)));
+    const again = await runCli(['plan', '--detailed-exitcode'], { cwd: dir });
+    expect(again.code).toBe(0);
+  });
 });

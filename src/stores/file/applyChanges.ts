@@ -25,13 +25,17 @@ export function applyChangesInMemory(doc: StoreDocument, changes: readonly Chang
 
   const results = changes.map((change): ChangeResult => {
     if (change.action === 'remove') {
-      for (const i of byCrm.get(change.crmUserId) ?? []) {
+      // A pair is one mapping however often the file repeats it: removing it removes every copy,
+      // so a store with a duplicated pair converges in one apply.
+      let removed = 0;
+      for (const i of [...(byCrm.get(change.crmUserId) ?? [])]) {
         if (live[i]?.outreachUserId !== change.outreachUserId) continue;
         live[i] = undefined;
         byCrm.get(change.crmUserId)!.delete(i);
         byOutreach.get(change.outreachUserId)!.delete(i);
-        return { change, ok: true };
+        removed++;
       }
+      if (removed > 0) return { change, ok: true };
       return { change, ok: false, error: `CRM user ${change.crmUserId} is not mapped to Outreach user ${change.outreachUserId} (nothing to remove)` };
     }
     const crmHolder = first(byCrm.get(change.crmUserId));
