@@ -110,6 +110,12 @@ describe('markdown renderer', () => {
     expect(md).toContain('\\[link\\]\\(http://x\\)');
   });
 
+  it('puts warnings before the diff, so a summary cut for size keeps them', () => {
+    const md = renderMarkdown(plan(), { maxLines: 1 });
+    expect(md.indexOf('name-mismatch')).toBeGreaterThan(0);
+    expect(md.indexOf('name-mismatch')).toBeLessThan(md.indexOf('```diff'));
+  });
+
   it('cuts long diffs when asked', () => {
     const md = renderMarkdown(plan(), { maxLines: 1 });
     expect(md).toContain('_…and 3 more lines not shown._');

@@ -78,10 +78,12 @@ export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): strin
     `### ${escapeMarkdown(title)} · ${inlineCode(plan.store)}`,
     `**${escapeMarkdown(counts)}**`,
   ];
-  if (hasChanges(plan)) sections.push(diffBlock(plan, { mode, maxLines: options.maxLines }).trimEnd());
-  const warnings = warningsMarkdown(plan);
-  if (warnings) sections.push(warnings.trimEnd());
+  // Errors and warnings before the diff: they are what a reviewer must act on, and a long diff
+  // cut to fit a size limit then never takes them with it.
   const errors = errorsMarkdown(plan);
   if (errors) sections.push(errors.trimEnd());
+  const warnings = warningsMarkdown(plan);
+  if (warnings) sections.push(warnings.trimEnd());
+  if (hasChanges(plan)) sections.push(diffBlock(plan, { mode, maxLines: options.maxLines }).trimEnd());
   return sections.join('\n\n') + '\n';
 }
