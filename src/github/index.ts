@@ -1,4 +1,4 @@
 // What the plan, drift and validate commands call. Each piece lives in its own file.
-export { publishPlanComment } from './planComment.js';
+export { publishPlanComment, publishPlanFailure } from './planComment.js';
 export { syncDriftIssue } from './driftIssue.js';
 export { appendStepSummary } from './stepSummary.js';

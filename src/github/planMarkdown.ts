@@ -1,7 +1,7 @@
 // The plan as GitHub Markdown: the sticky PR comment and the job summary share this renderer.
 // A plan too large for its budget keeps everything but the tail of the diff, and says so.
 import type { Plan } from '../model.js';
-import { countsLine, diffLines, driftCountsLine, errorsMarkdown, hasErrors, warningsMarkdown, type Mode } from '../plan/render/index.js';
+import { countsLine, diffLines, driftCountsLine, errorsMarkdown, escapeMarkdown, hasErrors, warningsMarkdown, type Mode } from '../plan/render/index.js';
 import { commitLink, countsPhrase, noMentions, plural, storeName } from './markdown.js';
 
 export const PLAN_MARKER = '<!-- mapsync:plan -->';
@@ -131,4 +131,22 @@ function hardCut(markdown: string, budget: number, measure: (t: string) => numbe
   let text = markdown;
   while (text.length > 0 && measure(text + note) > budget) text = text.slice(0, Math.max(0, text.lastIndexOf('\n', Math.floor(text.length * 0.9))));
   return text + note;
+}
+
+/** The comment for a commit that has no plan: why, and where the details are. */
+export function renderPlanFailureMarkdown(message: string, github: { sha?: string; serverUrl: string; owner: string; repo: string; runUrl?: string }): string {
+  const commit = commitLink(github.sha, github.serverUrl, github.owner, github.repo);
+  const facts = [commit && `Commit ${commit}`, github.runUrl && `[workflow run](${github.runUrl})`].filter(Boolean).join(' · ');
+  return [
+    PLAN_MARKER,
+    '### mapsync plan: no plan for this commit',
+    '',
+    ...(facts ? [facts, ''] : []),
+    `> [!CAUTION]\n> ${noMentions(escapeMarkdown(message.split('\n')[0] ?? ''))}`,
+    '',
+    'The errors are annotated on the changed lines (see *Files changed*) and listed in the job log; `npx mapsync validate` shows them locally. This comment shows the plan again once they are fixed.',
+    '',
+    '**Merging applies nothing** from this commit.',
+    '',
+  ].join('\n');
 }

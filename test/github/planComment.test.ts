@@ -44,6 +44,25 @@ async function expectNoToken(dir: string, ...outputs: string[]) {
 }
 
 describe('plan --github-comment', () => {
+  it('replaces the comment with "no plan for this commit" when the YAML no longer validates', async () => {
+    const dir = await project([{ n: 1, outreach: 42, name: 'Ada Lovelace' }]);
+    const env = await actionsEnv(dir, github.url, { pr: PR });
+    expect((await runCli(['plan', '--github-comment'], { cwd: dir, env })).code).toBe(0);
+    expect(github.commentsOn(PR)[0]!.body).toContain('Ada Lovelace');
+
+    await writeFile(join(dir, 'mappings/team.yaml'), 'mappings:\n  - crmUserID: 005\n');
+    const broken = await runCli(['plan', '--github-comment'], { cwd: dir, env });
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/^error: \d+ errors? in mappings/m);
+    expect(github.commentsOn(PR)).toHaveLength(1);
+    const body = github.commentsOn(PR)[0]!.body;
+    expect(body.startsWith(MARKER)).toBe(true);
+    expect(body).toContain('no plan for this commit');
+    expect(body).not.toContain('Ada Lovelace');
+    expect(body).toContain('**Merging applies nothing**');
+    await expectNoToken(dir, broken.stdout, broken.stderr);
+  });
+
   it('creates the comment on the first run, edits the same one after, and skips an unchanged plan', async () => {
     const dir = await project(
       [{ n: 1, outreach: 42, name: 'Ada Lovelace' }, { n: 2, outreach: 57, name: 'Grace Hopper' }],

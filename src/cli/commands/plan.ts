@@ -1,6 +1,6 @@
 // mapsync plan: desired (mappings/) vs live — what apply would add and remove, and why to worry.
 import { Option, type Command } from 'commander';
-import { appendStepSummary, publishPlanComment } from '../../github/index.js';
+import { appendStepSummary, publishPlanComment, publishPlanFailure } from '../../github/index.js';
 import { annotatePlanErrors } from '../../plan/annotations.js';
 import { preparePlan } from '../../plan/preparePlan.js';
 import { renderMarkdown } from '../../plan/render/markdown.js';
@@ -9,6 +9,7 @@ import { FORMATS, renderAs, type Format } from '../../plan/render/select.js';
 import { savePlan } from '../../plan/savePlan.js';
 import { MapsyncError } from '../../errors.js';
 import { action } from '../action.js';
+import type { CommandContext } from '../context.js';
 
 const SUMMARY_MAX_LINES = 10_000;
 
@@ -28,6 +29,22 @@ export function parsePullRequest(value: string): number {
   return n;
 }
 
+/**
+ * With --github-comment, a plan that cannot be made still updates the PR comment, so reviewers
+ * never read an older commit's plan as this one's. The original error is what the command reports.
+ */
+async function preparePlanOrReport(context: CommandContext, options: PlanOptions) {
+  try {
+    return await preparePlan(context, { storeSpec: options.store, mappingsDir: options.dir });
+  } catch (err) {
+    if (options.githubComment && err instanceof MapsyncError) {
+      await publishPlanFailure({ message: err.message, pr: options.pr, context }).catch((postError: unknown) =>
+        context.log.warn(`could not update the plan comment: ${(postError as Error).message}`));
+    }
+    throw err;
+  }
+}
+
 export function registerPlan(program: Command): void {
   program
     .command('plan')
@@ -41,7 +58,7 @@ export function registerPlan(program: Command): void {
     .option('--pr <number>', 'pull request number for --github-comment (default: from the Actions event)', parsePullRequest)
     .addHelpText('after', '\nExit codes: 0 ok · 1 error (invalid files, unknown users, store unreachable) · 2 changes (only with --detailed-exitcode)\n')
     .action(action<PlanOptions>(async (options, context) => {
-      const { plan, store } = await preparePlan(context, { storeSpec: options.store, mappingsDir: options.dir });
+      const { plan, store } = await preparePlanOrReport(context, options);
       try {
         context.print(renderAs(options.format, plan, { colors: context.colors, mode: 'plan' }));
         const failed = hasErrors(plan);
