@@ -19,6 +19,28 @@ export function failureLine(result: ChangeResult): string {
   return `failed to ${describeChange(result.change)}: ${oneLine(result.error ?? 'unknown error')}`;
 }
 
+/** Failed changes named one by one up to this many; past it they are counted by reason. */
+const MAX_FAILURE_LINES = 20;
+
+/**
+ * The stderr lines for failed changes. Every failure up to MAX_FAILURE_LINES gets its own line
+ * (CI logs point at each); when a whole run fails for one cause — an API limit, an expired
+ * token — the rest are grouped by reason instead of repeating it hundreds of times.
+ */
+export function failureLines(failed: readonly ChangeResult[], journal: string | undefined): string[] {
+  const lines = failed.slice(0, MAX_FAILURE_LINES).map(failureLine);
+  const rest = failed.slice(MAX_FAILURE_LINES);
+  if (rest.length === 0) return lines;
+  const byReason = new Map<string, number>();
+  for (const r of rest) {
+    const reason = oneLine(r.error ?? 'unknown error');
+    byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
+  }
+  for (const [reason, n] of byReason) lines.push(`${n} more ${n === 1 ? 'change' : 'changes'} failed: ${reason}`);
+  if (journal) lines.push(`every failed change is listed in ${journal}`);
+  return lines;
+}
+
 function counts(results: readonly ChangeResult[]): { added: number; removed: number } {
   let added = 0;
   let removed = 0;

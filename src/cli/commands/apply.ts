@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { applyPlan, checkPlanIsApplicable, type ApplyOutcome } from '../../apply/applyPlan.js';
 import { readPlanFile } from '../../apply/planFile.js';
-import { completionLine, failureLine, summaryMarkdown } from '../../apply/report.js';
+import { completionLine, failureLines, summaryMarkdown } from '../../apply/report.js';
 import { MapsyncError } from '../../errors.js';
 import { appendStepSummary } from '../../github/index.js';
 import type { Plan } from '../../model.js';
@@ -114,7 +114,7 @@ async function runApply(options: ApplyOptions, context: CommandContext, planFile
     if (planFile !== undefined) context.print('No changes. Nothing to apply.\n');
     return 0;
   }
-  for (const failed of outcome.failed) context.log.info(`error: ${failureLine(failed)}`);
+  for (const line of failureLines(outcome.failed, outcome.journal)) context.log.info(`error: ${line}`);
   context.print(`${completionLine(outcome)}\n`);
   context.log.info(`Snapshot of the live mappings before this apply: ${outcome.snapshot}; journal: ${outcome.journal}`);
   return outcome.failed.length === 0 ? 0 : 1;
