@@ -2,7 +2,7 @@
 // the same rate-limit gate, and the user list fetched once and reused by both.
 import type { StoreContext } from '../stores/store.js';
 import { MapsyncError } from '../errors.js';
-import { OutreachHttp } from './http.js';
+import { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, OutreachHttp, type RetryPolicy } from './http.js';
 import type { WaitNotice } from './rateLimiter.js';
 import { outreachSettingsFromEnv } from './settings.js';
 import { fetchAllUsers, type OutreachUserRecord } from './users.js';
@@ -39,6 +39,23 @@ export class OutreachClient {
 
 const clients = new Map<string, OutreachClient>();
 
+function positiveIntFromEnv(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const value = Number(env[name]);
+  return env[name] !== undefined && env[name] !== '' && Number.isInteger(value) && value >= 0 ? value : undefined;
+}
+
+/** MAPSYNC_OUTREACH_RETRY_MS sets the backoff base (tests keep it small); the defaults suit the real API. */
+function retryPolicyFromEnv(env: NodeJS.ProcessEnv): RetryPolicy {
+  const base = positiveIntFromEnv(env, 'MAPSYNC_OUTREACH_RETRY_MS');
+  return base === undefined ? DEFAULT_RETRY : { ...DEFAULT_RETRY, baseDelayMs: base };
+}
+
+/** MAPSYNC_OUTREACH_TIMEOUT_MS: how long one request may take before it is abandoned and retried. */
+function timeoutFromEnv(env: NodeJS.ProcessEnv): number {
+  const ms = positiveIntFromEnv(env, 'MAPSYNC_OUTREACH_TIMEOUT_MS');
+  return ms === undefined || ms === 0 ? DEFAULT_TIMEOUT_MS : ms;
+}
+
 export function checkField(field: string): string {
   if (!FIELD_NAME.test(field)) {
     throw new MapsyncError(`outreach.field "${field}" is not an Outreach user attribute name`, { hint: 'use one of the custom fields, e.g. custom1 … custom5' });
@@ -53,7 +70,7 @@ export function outreachClient(context: StoreContext): OutreachClient {
   const key = `${settings.apiUrl}\n${settings.accessToken ?? ''}\n${settings.refresh?.clientId ?? ''}\n${field}`;
   let client = clients.get(key);
   if (!client) {
-    client = new OutreachClient(new OutreachHttp(settings, context.log), field);
+    client = new OutreachClient(new OutreachHttp(settings, context.log, retryPolicyFromEnv(context.env), timeoutFromEnv(context.env)), field);
     // Every wait is worth a line (a silent minute looks like a hang); during an apply the
     // progress display says it instead, so a progress bar is not broken by log lines.
     const c = client;

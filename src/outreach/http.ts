@@ -22,6 +22,9 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { serverErrorRetries: 4, rateLimitRetries: 8, baseDelayMs: 300, maxDelayMs: 8_000 };
 
+/** A request (answer included) that takes longer than this is abandoned and retried like a dropped connection. */
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
 export interface JsonResponse {
   status: number;
   body: unknown;
@@ -40,6 +43,8 @@ export class OutreachHttp {
     readonly settings: OutreachSettings,
     private readonly log: Logger,
     private readonly retry: RetryPolicy = DEFAULT_RETRY,
+    // Without a deadline, a server that accepts a request and never answers would hang apply forever.
+    private readonly timeoutMs: number = DEFAULT_TIMEOUT_MS,
   ) {
     this.limiter = new RateLimiter();
     this.tokens = new TokenSource(settings, log);
@@ -66,13 +71,17 @@ export class OutreachHttp {
       const token = await this.tokens.current();
       await this.limiter.acquire();
       let response: Response;
+      let text: string;
       try {
         this.requestCount += 1;
         response = await fetch(url, {
           method,
           headers: { Authorization: `Bearer ${token}`, 'Content-Type': JSON_API, Accept: JSON_API },
           body: body === undefined ? undefined : JSON.stringify(body),
+          signal: AbortSignal.timeout(this.timeoutMs),
         });
+        // Read inside the same deadline: a connection dropped mid-answer is retried like any other.
+        text = await response.text();
       } catch (err) {
         this.limiter.settle(undefined);
         if (serverErrors < this.retry.serverErrorRetries) {
@@ -83,7 +92,6 @@ export class OutreachHttp {
         throw new MapsyncError(`cannot reach Outreach at ${this.origin}: ${causeOf(err)}`, { hint: 'check OUTREACH_API_URL and the network' });
       }
       this.limiter.settle(response);
-      const text = await response.text();
       this.log.debug(`Outreach ${label} → ${response.status}`);
       if (response.ok) return { status: response.status, body: text ? parseJson(text, label) : undefined };
       if (response.status === 401 && !refreshed && this.tokens.canRefresh) {

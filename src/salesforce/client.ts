@@ -18,6 +18,8 @@ export interface RequestOptions {
   what: string;
   /** Only requests that mean the same thing when repeated are retried. */
   retry: boolean;
+  /** Told of every failed attempt (retried or not), e.g. to learn that a write may have reached the org. */
+  onFailedAttempt?: (err: unknown) => void;
 }
 
 export interface DailyApiRequests {
@@ -102,6 +104,7 @@ export class SalesforceClient {
         return result;
       } catch (err) {
         this.log.debug(`Salesforce: ${method} ${shortPath(path)} failed: ${describeApiError(err)} (${Date.now() - started} ms)`);
+        options.onFailedAttempt?.(err);
         throw err;
       }
     };

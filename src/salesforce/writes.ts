@@ -1,6 +1,7 @@
 // Writing the mapping field in bulk through sObject Collections: PATCH composite/sobjects,
 // allOrNone false, at most 200 records a request and each User at most once a request.
 import type { Change } from '../model.js';
+import { describeApiError, isNetworkError, isTimeout } from './apiError.js';
 import type { SalesforceClient } from './client.js';
 
 /** Salesforce's ceiling for one sObject Collections write. */
@@ -92,10 +93,26 @@ export async function sendWrites(
         allOrNone: false,
         records: chunk.map((w) => ({ attributes: { type: 'User' }, id: w.crmUserId, [field]: w.value })),
       };
-      const results = await client.request<SaveResult[]>('PATCH', `${client.dataPath}/composite/sobjects`, body, {
-        what: `the write of ${chunk.length} User record(s)`,
-        retry: true,
-      });
+      // A request that timed out or lost its connection may have been carried out by the org
+      // all the same: if no later attempt settles it, its records' outcome is unknown, and the
+      // journal must say so rather than stay silent about writes that may have happened.
+      let maybeApplied: string | undefined;
+      let results: SaveResult[];
+      try {
+        results = await client.request<SaveResult[]>('PATCH', `${client.dataPath}/composite/sobjects`, body, {
+          what: `the write of ${chunk.length} User record(s)`,
+          retry: true,
+          onFailedAttempt: (err) => {
+            if (isTimeout(err) || isNetworkError(err)) maybeApplied = describeApiError(err);
+          },
+        });
+      } catch (err) {
+        if (maybeApplied !== undefined) {
+          const error = `outcome unknown: an attempt ended without an answer (${maybeApplied}) and may have been applied; run plan again to see`;
+          for (const write of chunk) await onOutcome({ write, ok: false, error });
+        }
+        throw err;
+      }
       // Results come in request order; a failed record's result may carry no id.
       for (let i = 0; i < chunk.length; i++) {
         const write = chunk[i]!;

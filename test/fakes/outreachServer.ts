@@ -44,6 +44,25 @@ export interface Fault {
   fromRequest?: number;
 }
 
+/**
+ * A fault chosen per API request by a test (the fault-injection suite): an error answer (a
+ * `Fault`, applied to this request only), a connection dropped before or after the work is
+ * done, or the work done and the answer sent too late.
+ */
+export type NetworkFault =
+  | { kind: 'status'; fault: Omit<Fault, 'times' | 'fromRequest' | 'method' | 'path'> }
+  | { kind: 'reset-before' }
+  | { kind: 'reset-after' }
+  | { kind: 'delay-after'; ms: number };
+
+/** One attribute write that took effect: which user, which attribute, before and after. */
+export interface AttributeChange {
+  id: number;
+  attribute: string;
+  before: unknown;
+  after: unknown;
+}
+
 export interface FakeOutreachOptions {
   users?: FakeUser[];
   /** Access tokens accepted from the start. */
@@ -71,6 +90,11 @@ export class FakeOutreach {
   /** Set to a number to expire every current token once this many API requests have arrived. */
   expireTokensAfter: number | undefined;
   faults: Fault[] = [];
+  /** Called for every API request (not the token endpoint); may return a fault for it. */
+  faultHook: ((method: string, path: string) => NetworkFault | undefined) | undefined;
+  /** Every attribute write that took effect, in order: the write history tests check. */
+  readonly attributeChanges: AttributeChange[] = [];
+  private pendingFault: Fault | undefined;
   url = '';
   apiUrl = '';
   tokenUrl = '';
@@ -158,7 +182,20 @@ export class FakeOutreach {
     const query = Object.fromEntries(url.searchParams.entries());
     const entry: LoggedRequest = { at, method: req.method ?? 'GET', path: url.pathname.slice(this.basePath.length), query, status: 0, early: false, authorization: req.headers.authorization };
     this.log.push(entry);
-    entry.status = this.api(req, res, url, raw, entry);
+    const fault = this.faultHook?.(entry.method, entry.path);
+    if (fault?.kind === 'reset-before') {
+      entry.status = -1;
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === 'status') this.pendingFault = { ...fault.fault, times: 1 };
+    if (fault?.kind === 'reset-after' || fault?.kind === 'delay-after') holdAnswer(req, res, fault);
+    try {
+      entry.status = this.api(req, res, url, raw, entry);
+    } finally {
+      this.pendingFault = undefined;
+    }
+    if (fault?.kind === 'reset-after') entry.status = -1;
   }
 
   private tokenEndpoint(req: IncomingMessage, res: ServerResponse, raw: string, at: number): void {
@@ -227,7 +264,7 @@ export class FakeOutreach {
       this.expireAllTokens();
       return this.error(res, 401, 'unauthorized', 'Unauthorized', 'The access token is invalid or has expired', headers);
     }
-    const fault = this.faults.find((f) => (f.times ?? 1) > 0 && (!f.method || f.method === req.method) && (!f.path || entry.path.startsWith(f.path)) && (f.fromRequest === undefined || this.log.length >= f.fromRequest));
+    const fault = this.pendingFault ?? this.faults.find((f) => (f.times ?? 1) > 0 && (!f.method || f.method === req.method) && (!f.path || entry.path.startsWith(f.path)) && (f.fromRequest === undefined || this.log.length >= f.fromRequest));
     if (fault) {
       fault.times = (fault.times ?? 1) - 1;
       const extra: Record<string, string> = { ...headers };
@@ -303,9 +340,34 @@ export class FakeOutreach {
         return this.error(res, 422, 'validationError', 'Validation Error', `${key} must be a string of at most ${CUSTOM_MAX} characters`, headers);
       }
     }
-    for (const [key, value] of Object.entries(attributes)) user[key] = value;
+    for (const [key, value] of Object.entries(attributes)) {
+      if (user[key] !== value && !(user[key] === undefined && value === null)) this.attributeChanges.push({ id, attribute: key, before: user[key] ?? null, after: value });
+      user[key] = value;
+    }
     return this.send(res, 200, { data: this.resource(user, undefined) }, headers);
   }
+}
+
+/** Lets the request be handled, then drops the connection instead of answering, or answers late. */
+function holdAnswer(req: IncomingMessage, res: ServerResponse, fault: { kind: 'reset-after' } | { kind: 'delay-after'; ms: number }): void {
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  let head: unknown[] = [];
+  res.writeHead = ((...args: unknown[]) => {
+    head = args;
+    return res;
+  }) as typeof res.writeHead;
+  res.end = ((...args: unknown[]) => {
+    if (fault.kind === 'reset-after') req.socket.destroy();
+    else {
+      setTimeout(() => {
+        if (res.destroyed || res.socket?.destroyed) return;
+        writeHead(...head);
+        end(...args);
+      }, fault.ms);
+    }
+    return res;
+  }) as typeof res.end;
 }
 
 export async function startFakeOutreach(options: FakeOutreachOptions = {}): Promise<FakeOutreach> {

@@ -36,6 +36,24 @@ export interface Injection {
   delayMs?: number;
 }
 
+/**
+ * A fault chosen per request by a test (the fault-injection suite): answer with an error and do
+ * nothing, drop the connection before or after doing the work, or do the work and answer too late.
+ */
+export type NetworkFault =
+  | { kind: 'status'; status: number; body: unknown }
+  | { kind: 'reset-before' }
+  | { kind: 'reset-after' }
+  | { kind: 'delay-after'; ms: number };
+
+/** One record write that took effect: which User, which field, the value before and after. */
+export interface FieldChange {
+  id: string;
+  field: string;
+  before: unknown;
+  after: unknown;
+}
+
 export interface FakeSalesforceOptions {
   apiVersion?: string;
   /** Access tokens accepted from the start. */
@@ -60,6 +78,10 @@ export class FakeSalesforce {
   readonly injections: Injection[] = [];
   /** Per-record write failures by User ID: how many more writes of that User fail, and how. */
   readonly writeFailures = new Map<string, { statusCode: string; message: string; times: number }>();
+  /** Called for every authenticated data request (not login, not /limits); may return a fault. */
+  faultHook: ((method: string, path: string) => NetworkFault | undefined) | undefined;
+  /** Every record write that took effect, in order: the write history tests check. */
+  readonly fieldChanges: FieldChange[] = [];
   /** When set, every data request gets 403 REQUEST_LIMIT_EXCEEDED (except /limits). */
   limitExceeded = false;
   daily: { max: number; remaining: number };
@@ -119,7 +141,21 @@ export class FakeSalesforce {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
+    let after: NetworkFault | undefined;
     const send = (status: number, body: unknown, type = 'application/json;charset=UTF-8') => {
+      if (after?.kind === 'reset-after') {
+        entry.status = -1;
+        req.socket.destroy();
+        return;
+      }
+      if (after?.kind === 'delay-after') {
+        const late = after;
+        after = undefined;
+        setTimeout(() => {
+          if (!res.destroyed && !res.socket?.destroyed) send(status, body, type);
+        }, late.ms);
+        return;
+      }
       entry.status = status;
       const usage = path.startsWith('/services/data/') ? { 'sforce-limit-info': `api-usage=${this.daily.max - this.daily.remaining}/${this.daily.max}` } : {};
       res.writeHead(status, { 'content-type': type, ...usage });
@@ -144,6 +180,14 @@ export class FakeSalesforce {
       if (resource === '/limits' && method === 'GET') {
         return send(200, { DailyApiRequests: { Max: this.daily.max, Remaining: this.daily.remaining } });
       }
+      const fault = this.faultHook?.(method, rawUrl);
+      if (fault?.kind === 'reset-before') {
+        entry.status = -1;
+        req.socket.destroy();
+        return;
+      }
+      if (fault?.kind === 'status') return send(fault.status, fault.body);
+      after = fault;
       if (this.limitExceeded) return send(403, sfError('TotalRequests Limit exceeded.', 'REQUEST_LIMIT_EXCEEDED'));
       if (this.daily.remaining > 0) this.daily.remaining -= 1;
       if (resource === '/query' && method === 'GET') {
@@ -273,6 +317,7 @@ export class FakeSalesforce {
         if (key === 'attributes' || key === 'id') continue;
         const name = this.canonicalField(key);
         if (!name || !this.customFields.has(name)) return { id, success: false, errors: [{ statusCode: 'INVALID_FIELD', message: `No such column '${key}' on sobject of type User`, fields: [key] }] };
+        if (user[name] !== value && !(user[name] === undefined && value === null)) this.fieldChanges.push({ id, field: name, before: user[name] ?? null, after: value });
         user[name] = value;
       }
       return { id, success: true, errors: [] };
