@@ -25,6 +25,9 @@ export const DEFAULT_RETRY: RetryPolicy = { serverErrorRetries: 4, rateLimitRetr
 /** A request (answer included) that takes longer than this is abandoned and retried like a dropped connection. */
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
+/** No answer at all after every retry (network down, timeouts). A write's outcome is then unknown. */
+export class OutreachUnreachableError extends MapsyncError {}
+
 export interface JsonResponse {
   status: number;
   body: unknown;
@@ -67,6 +70,8 @@ export class OutreachHttp {
     let serverErrors = 0;
     let rateLimits = 0;
     let refreshed = false;
+    // Set once an attempt got no answer: the server may have carried it out all the same.
+    let unanswered: string | undefined;
     for (;;) {
       const token = await this.tokens.current();
       await this.limiter.acquire();
@@ -84,12 +89,13 @@ export class OutreachHttp {
         text = await response.text();
       } catch (err) {
         this.limiter.settle(undefined);
+        unanswered = causeOf(err);
         if (serverErrors < this.retry.serverErrorRetries) {
           serverErrors += 1;
           await this.backoff(serverErrors, `${label}: ${causeOf(err)}`);
           continue;
         }
-        throw new MapsyncError(`cannot reach Outreach at ${this.origin}: ${causeOf(err)}`, { hint: 'check OUTREACH_API_URL and the network' });
+        throw new OutreachUnreachableError(`cannot reach Outreach at ${this.origin}: ${causeOf(err)}`, { hint: 'check OUTREACH_API_URL and the network' });
       }
       this.limiter.settle(response);
       this.log.debug(`Outreach ${label} → ${response.status}`);
@@ -115,7 +121,8 @@ export class OutreachHttp {
         await this.backoff(serverErrors, `${label}: HTTP ${response.status}`);
         continue;
       }
-      throw new OutreachApiError(`Outreach ${label} failed: ${describeErrorBody(response.status, text)}`, response.status);
+      const unknown = unanswered === undefined ? '' : `; outcome unknown: an earlier attempt got no answer (${unanswered}) and may have been applied`;
+      throw new OutreachApiError(`Outreach ${label} failed: ${describeErrorBody(response.status, text)}${unknown}`, response.status);
     }
   }
 

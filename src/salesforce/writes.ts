@@ -123,7 +123,11 @@ export async function sendWrites(
         }
         const problem = recordError(result);
         if (problem.transient && pass < maxRecordRetries) again.push(write);
-        else await onOutcome({ write, ok: false, error: problem.message });
+        else {
+          // An earlier attempt of this request got no answer and may have written the record already.
+          const unknown = maybeApplied === undefined ? '' : `; outcome unknown: an earlier attempt got no answer (${maybeApplied}) and may have been applied`;
+          await onOutcome({ write, ok: false, error: problem.message + unknown });
+        }
       }
     }
     pending = again;

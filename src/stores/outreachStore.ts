@@ -15,6 +15,7 @@ import { checkUserId } from '../desired/salesforceId.js';
 import { outreachDirectory } from '../directories/outreachDirectory.js';
 import { outreachClient, type OutreachClient } from '../outreach/client.js';
 import { OutreachApiError } from '../outreach/apiError.js';
+import { OutreachUnreachableError } from '../outreach/http.js';
 import type { OutreachUserRecord } from '../outreach/users.js';
 import { planWrites, type FieldWrite } from '../outreach/writes.js';
 import { runPool } from '../outreach/pool.js';
@@ -73,7 +74,9 @@ class OutreachStore implements MappingStore {
         else {
           // Auth or network trouble: every other write would fail the same way.
           fatal ??= err;
-          return;
+          // A write that got no answer may have been made: the journal must still hear of it.
+          if (!(err instanceof OutreachUnreachableError)) return;
+          error = `outcome unknown: ${err.message}; the write may have been applied`;
         }
       }
       for (const index of w.changeIndexes) {
