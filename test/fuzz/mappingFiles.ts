@@ -96,7 +96,7 @@ const entry: fc.Arbitrary<EntrySpec> = fc.record({
   name: fc.option(fc.oneof(plainText, scaryText), { nil: undefined }),
   email: fc.option(fc.oneof(fc.emailAddress(), plainText), { nil: undefined }),
   note: fc.option(fc.oneof(plainText, scaryText, fc.constantFrom('1.10', 'yes', 'null', '0x10')), { nil: undefined }),
-  extraKey: fc.option(fc.constantFrom('crmUserID', 'outreachUserID', 'Name', 'mail', 'crmuserid', 'x', '<<', '? complex'), { nil: undefined }),
+  extraKey: fc.option(fc.oneof(fc.constantFrom('crmUserID', 'outreachUserID', 'Name', 'mail', 'crmuserid', 'x', '<<', '? complex'), fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 12 })), { nil: undefined }),
   flow: fc.boolean(),
   anchor: fc.constantFrom('a', 'b', 'id1'),
 }, { requiredKeys: ['crm', 'crmStyle', 'outreach', 'outreachStyle', 'flow', 'anchor'] });

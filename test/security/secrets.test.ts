@@ -1,4 +1,4 @@
-// No credential ever leaves mapsync: every command (validate, fmt, plan, apply, drift, import,
+// No credential ever leaves mapsync: every command (validate, fmt, plan, apply, restore, drift, import,
 // each also with --debug) runs with fake credentials for Salesforce, Outreach and GitHub in the
 // environment — against the file store, whose plans still check users against the fake
 // Salesforce and Outreach directories, and against the salesforce and outreach stores. Then
@@ -143,6 +143,9 @@ describe('credentials never appear in output, files or posts', () => {
         await expectCode(['fmt'], [0]);
         await expectCode(['plan', '--out', 'plan.json', '--github-comment', '--pr', '7'], [0]);
         await expectCode(['apply', 'plan.json'], [0]);
+        const [snapshot] = (await readdir(join(dir, '.mapsync/snapshots'))).sort();
+        await expectCode(['restore', `.mapsync/snapshots/${snapshot}`, '--auto-approve'], [0]);
+        await expectCode(['apply', '--auto-approve'], [0]);
         await expectCode(['drift', '--github-issue', '--format', 'json'], [0, 2]);
         await expectCode(['import', '--out', 'imported.yaml', '--force'], [0]);
         await expectCode(['plan', '--store', 'salesforce', '--format', 'json'], [0]);
