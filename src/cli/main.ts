@@ -1,6 +1,7 @@
 // The mapsync command line: global flags, then one thin module per command.
 import { Command } from 'commander';
 import { reportError } from './action.js';
+import { redact } from '../secrets.js';
 import { registerValidate } from './commands/validate.js';
 import { registerFmt } from './commands/fmt.js';
 import { registerPlan } from './commands/plan.js';
@@ -15,6 +16,8 @@ const program = new Command('mapsync')
   .option('--debug', 'show stack traces and request details (never credentials)')
   .option('--no-color', 'plain output even on a terminal')
   .showHelpAfterError('(run with --help for usage)')
+  // commander prints argument errors itself ("argument 'VALUE' is invalid"): mask secrets there too.
+  .configureOutput({ outputError: (text, write) => write(redact(text)) })
   .configureHelp({ showGlobalOptions: true });
 
 registerValidate(program);

@@ -186,6 +186,10 @@ describe('credentials never appear in output, files or posts', () => {
       [['plan', '--store', `bogus-${token}`], 1],
       [['apply', `plan-${token}.json`], 1],
       [['plan', '--config', `${token}.yaml`], 1],
+      // commander's own argument errors (a secret pasted into the wrong place in a CI script)
+      [['validate', '--format', token], 1],
+      [['plan', `--bogus=${token}`], 1],
+      [[token], 1],
     ];
     for (const [args, code] of cases) {
       for (const d of [[], ['--debug']]) {
