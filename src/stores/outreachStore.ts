@@ -7,9 +7,9 @@
 // applies from the same checkout (or CI runner workspace) apart; CI serialises the rest with
 // its concurrency group.
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import lockfile from 'proper-lockfile';
+import { join, relative } from 'node:path';
 import { MapsyncError } from '../errors.js';
+import { lockStoreFile } from './file/lock.js';
 import type { Change, ChangeResult, LiveMapping, LiveState, Warning } from '../model.js';
 import { checkUserId } from '../desired/salesforceId.js';
 import { outreachDirectory } from '../directories/outreachDirectory.js';
@@ -109,14 +109,12 @@ class OutreachStore implements MappingStore {
     const dir = this.context.config.stateDir;
     await mkdir(dir, { recursive: true });
     const target = join(dir, 'outreach');
+    // The file store's lock: one left by an apply killed on this machine is taken over at once.
     try {
-      const release = await lockfile.lock(target, { realpath: false, stale: 60_000, update: 10_000, retries: { retries: 3, minTimeout: 200 } });
-      return async () => {
-        await release().catch(() => undefined);
-      };
+      return await lockStoreFile(target, relative(process.cwd(), target) || target);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ELOCKED') {
-        throw new MapsyncError(`another apply to Outreach is running (lock ${target}.lock is held)`, { hint: 'wait for it to finish; a lock left by a crashed run expires after a minute' });
+      if (err instanceof MapsyncError) {
+        throw new MapsyncError(`another apply to Outreach is running: ${err.message}`, { hint: 'wait for it to finish (a crashed run\'s lock is taken over at once on the same machine)' });
       }
       throw err;
     }

@@ -8,8 +8,8 @@
 // re-checks the plan's live fingerprint before writing.
 import { mkdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import lockfile from 'proper-lockfile';
 import { MapsyncError } from '../errors.js';
+import { lockStoreFile } from './file/lock.js';
 import type { Change, ChangeResult, LiveMapping, LiveState, Warning } from '../model.js';
 import { salesforceDirectory, USER_FIELDS } from '../directories/salesforceDirectory.js';
 import { isFieldName, queryAll, type UserRecord } from '../salesforce/queries.js';
@@ -91,15 +91,14 @@ export const createSalesforceStore: StoreFactory = async (argument, context) => 
       const dir = context.config.stateDir;
       await mkdir(dir, { recursive: true });
       const path = join(dir, 'salesforce.lock');
+      // The same lock as the file store's: a lock left by an apply that was killed on this
+      // machine is taken over at once, so a re-run after a crash need not wait for it to expire.
       try {
-        const release = await lockfile.lock(path, { realpath: false, retries: 0, stale: 120_000, update: 30_000 });
-        return async () => {
-          await release();
-        };
+        return await lockStoreFile(path, relative(process.cwd(), path) || path);
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ELOCKED') {
-          throw new MapsyncError(`another mapsync apply against Salesforce is running from this checkout (${relative(process.cwd(), path) || path}.lock is held)`, {
-            hint: 'wait for it to finish; a lock left by a crashed run expires after two minutes',
+        if (err instanceof MapsyncError) {
+          throw new MapsyncError(`another mapsync apply against Salesforce is running from this checkout: ${err.message}`, {
+            hint: 'wait for it to finish (a crashed run\'s lock is taken over at once on the same machine)',
           });
         }
         throw err;
