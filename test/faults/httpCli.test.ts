@@ -19,7 +19,8 @@ import {
 const KILLS = Number(process.env.FAULT_SCHEDULES_HTTP_KILL ?? 5);
 const FAULTED = Number(process.env.FAULT_SCHEDULES_HTTP_CLI ?? 4);
 const FIELD = 'Outreach_User_Id__c';
-const TIMEOUT_MS = 250;
+// Long enough that a busy CI machine does not time out ordinary answers; injected delays go well beyond it.
+const TIMEOUT_MS = 500;
 
 interface Org {
   kind: 'salesforce' | 'outreach';
@@ -51,7 +52,7 @@ async function salesforceOrg(scenario: Scenario): Promise<Org> {
       org.faultHook = hook && ((method, path) => {
         const what = hook(method, path);
         if (what === 'kill' || what === 'fault1') return { kind: 'reset-after' };
-        if (what === 'fault2') return { kind: 'delay-after', ms: TIMEOUT_MS + 150 };
+        if (what === 'fault2') return { kind: 'delay-after', ms: TIMEOUT_MS + 300 };
         if (what === 'fault0') return { kind: 'status', status: 503, body: [{ errorCode: 'SERVER_UNAVAILABLE', message: 'busy' }] };
         return undefined;
       });
@@ -79,7 +80,7 @@ async function outreachOrg(scenario: Scenario): Promise<Org> {
       org.faultHook = hook && ((method, path) => {
         const what = hook(method, path);
         if (what === 'kill' || what === 'fault1') return { kind: 'reset-after' };
-        if (what === 'fault2') return { kind: 'delay-after', ms: TIMEOUT_MS + 150 };
+        if (what === 'fault2') return { kind: 'delay-after', ms: TIMEOUT_MS + 300 };
         if (what === 'fault0') return { kind: 'status', fault: { status: 429, retryAfter: 0 } };
         return undefined;
       });

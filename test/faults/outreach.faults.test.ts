@@ -13,7 +13,8 @@ import {
 } from './harness.js';
 
 const SCHEDULES = Number(process.env.FAULT_SCHEDULES_OUTREACH ?? 90);
-const TIMEOUT_MS = 250;
+// Long enough that a busy CI machine does not time out ordinary answers; injected delays go well beyond it.
+const TIMEOUT_MS = 500;
 
 function faultFor(seed: number, rate: number, method: string, path: string, n: number): NetworkFault | undefined {
   const rng = prng(hashSeed(seed, method, path, n));
@@ -26,7 +27,7 @@ function faultFor(seed: number, rate: number, method: string, path: string, n: n
     // Retry-After kept tiny: mostly 0, sometimes a whole second.
     case '429': return { kind: 'status', fault: { status: 429, retryAfter: rng.chance(0.15) ? 1 : 0 } };
     case '422': return { kind: 'status', fault: { status: 422 } };
-    case 'delay-after': return { kind: 'delay-after', ms: TIMEOUT_MS + 150 };
+    case 'delay-after': return { kind: 'delay-after', ms: TIMEOUT_MS + 300 };
     case 'reset-before': return { kind: 'reset-before' };
     default: return { kind: 'reset-after' };
   }

@@ -24,7 +24,7 @@ async function salesforce(): Promise<{ org: FakeSalesforce; setup: RunSetup }> {
   for (let n = 1; n <= 3; n++) org.addUser({ Id: userId(n), Name: `User ${n}`, IsActive: true, [FIELD]: null });
   const state = tempStateDir();
   cleanups.push(() => org.close(), state.cleanup);
-  const env = { SF_INSTANCE_URL: org.url, SF_ACCESS_TOKEN: 'regression-token', MAPSYNC_SALESFORCE_TIMEOUT_MS: '200', MAPSYNC_SALESFORCE_RETRY_MS: '1', MAPSYNC_SALESFORCE_RETRIES: '1' };
+  const env = { SF_INSTANCE_URL: org.url, SF_ACCESS_TOKEN: 'regression-token', MAPSYNC_SALESFORCE_TIMEOUT_MS: '300', MAPSYNC_SALESFORCE_RETRY_MS: '1', MAPSYNC_SALESFORCE_RETRIES: '1' };
   return { org, setup: { spec: 'salesforce', config: configFor(state.dir), env: () => ({ ...env }) } };
 }
 
@@ -58,7 +58,7 @@ describe('a write whose outcome is unknown is journaled as such', () => {
     org.faultHook = (method) => {
       if (method !== 'PATCH') return undefined;
       patches++;
-      return patches === 1 ? { kind: 'delay-after', ms: 400 } : { kind: 'status', status: 403, body: [{ errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' }] };
+      return patches === 1 ? { kind: 'delay-after', ms: 800 } : { kind: 'status', status: 403, body: [{ errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' }] };
     };
     const run = await applyOnce(setup, desired(userId));
     expect(run.failed).toBe(2);
@@ -87,7 +87,7 @@ describe('a write whose outcome is unknown is journaled as such', () => {
 
   it('Outreach: a server that never answers ends the apply at the timeout, with the write journaled as unknown', async () => {
     const { org, setup } = await outreach();
-    org.faultHook = (method) => (method === 'PATCH' ? { kind: 'delay-after', ms: 60_000 } : undefined);
+    org.faultHook = (method) => (method === 'PATCH' ? { kind: 'delay-after', ms: 5_000 } : undefined);
     const run = await applyOnce(setup, desired(crmId));
     expect(run.error).toMatch(/apply stopped after \d of 2 changes: cannot reach Outreach at .*/);
     const journal = readJournal(setup.config.stateDir);

@@ -13,7 +13,8 @@ import {
 const SCHEDULES = Number(process.env.FAULT_SCHEDULES_SALESFORCE ?? 100);
 const FIELD = 'Outreach_User_Id__c';
 const TOKEN = 'sf-fault-token-00DFAKE';
-const TIMEOUT_MS = 250;
+// Long enough that a busy CI machine does not time out ordinary answers; injected delays go well beyond it.
+const TIMEOUT_MS = 500;
 
 const sfError = (errorCode: string, message: string) => [{ message, errorCode }];
 
@@ -29,7 +30,7 @@ function faultFor(seed: number, rate: number, method: string, path: string, n: n
     case '503': return { kind: 'status', status: 503, body: sfError('SERVER_UNAVAILABLE', 'Server temporarily unavailable') };
     case '500': return { kind: 'status', status: 500, body: sfError('UNKNOWN_EXCEPTION', 'An unexpected error occurred') };
     case 'limit': return { kind: 'status', status: 403, body: sfError('REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.') };
-    case 'delay-after': return { kind: 'delay-after', ms: TIMEOUT_MS + 150 };
+    case 'delay-after': return { kind: 'delay-after', ms: TIMEOUT_MS + 300 };
     case 'reset-before': return { kind: 'reset-before' };
     default: return { kind: 'reset-after' };
   }
