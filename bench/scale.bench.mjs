@@ -182,7 +182,7 @@ const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} co
 console.log('### Scale: every command end to end, 1k to 100k mappings\n');
 console.log(`Machine: ${machine} (two cores shared with other work: wall times are noisy).\n`);
 console.log(`Scenario: the initial roll-out — N users exist, none mapped; \`mappings/\` maps all N (${PER_FILE.toLocaleString('en-US')} per file), so \`apply\` writes N mappings. ` +
-  `Each row is the real CLI as a fresh process (Node start-up included) — for the file store the median of ${RUNS} runs, for the fakes one run; peak RSS is the CLI child's (largest of the runs) (${gnuTime ? '`/usr/bin/time -f %M`' : '`process.resourceUsage().maxRSS`'}). ` +
+  `Each row is the real CLI as a fresh process (Node start-up included) — for the file store the median of ${RUNS} runs, for the fakes one run. Peak RSS is the CLI child's, the largest of the runs (${gnuTime ? '`/usr/bin/time -f %M`' : '`process.resourceUsage().maxRSS`'}). ` +
   'Salesforce and Outreach are the fake servers of `test/fakes/` on 127.0.0.1 (real jsforce / fetch over HTTP); the fake Outreach quota is lifted (see below).\n');
 console.log('| N | store | command | wall time | peak RSS | requests / floor |');
 console.log('|---:|---|---|---:|---:|---|');
