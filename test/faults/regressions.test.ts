@@ -66,6 +66,8 @@ describe('a write whose outcome is unknown is journaled as such', () => {
     expect(journal).toHaveLength(2);
     for (const j of journal) expect(j.error).toMatch(/^outcome unknown: .*request timed out/);
     expect(org.fieldChanges.map((c) => c.id)).toEqual([userId(1), userId(2)]);
+    // REQUEST_LIMIT_EXCEEDED is a stop: the write that met it was not sent again.
+    expect(org.dataRequests({ method: 'PATCH' })).toHaveLength(2);
   });
 
   it('Outreach: no answer, then a 422 on the retry', async () => {
