@@ -82,7 +82,7 @@ async function runRestore(options: RestoreOptions, context: CommandContext, snap
     });
     await appendStepSummary(summaryMarkdown(plan, outcome), context.env).catch((err: Error) => context.log.warn(err.message));
     for (const failed of outcome.failed) context.log.info(`error: ${failureLine(failed)}`);
-    context.print(`${completionLine(outcome).replace(/^Apply/, 'Restore')}\n`);
+    context.print(`${completionLine(outcome).replace(/^Apply/, 'Restore').replace('run plan and apply again', 'run restore again')}\n`);
     context.log.info(`Snapshot of the live mappings before this restore: ${outcome.snapshot}; journal: ${outcome.journal}`);
     return outcome.failed.length === 0 ? 0 : 1;
   } finally {
