@@ -7,7 +7,7 @@
 //   - an ID is never rewritten: crmUserId keeps its exact text, at most gaining quotes where YAML
 //     would otherwise read it as a number.
 import { dirname, relative } from 'node:path';
-import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import { MapsyncError } from '../errors.js';
 import { checkFileText } from './load.js';
 import { canonicalId } from './salesforceId.js';
@@ -24,6 +24,7 @@ export function formatMappingFile(file: string, text: string): string {
   const root = doc.contents;
   if (isMap(root)) {
     root.flow = false;
+    for (const pair of root.items) if (isScalar(pair.key)) keepSourceText(pair.key);
     const list = root.items.find((p) => keyOf(p) === 'mappings')?.value;
     if (isSeq(list)) {
       // Block style, except an empty list, which YAML can only write as [].
@@ -52,6 +53,7 @@ export function formatMappingFile(file: string, text: string): string {
     const modeline = ` ${MODELINE_MARK} $schema=${relative(dirname(file), SCHEMA_PATH).split('\\').join('/')}`;
     doc.commentBefore = doc.commentBefore ? `${modeline}\n${doc.commentBefore}` : modeline;
   }
+  flattenCommentLineSeparators(doc);
   let formatted: string;
   try {
     formatted = doc.toString({ indent: 2, indentSeq: true, lineWidth: 0 });
@@ -65,10 +67,32 @@ export function formatMappingFile(file: string, text: string): string {
   return formatted;
 }
 
+/**
+ * A lone CR, U+2028 and U+2029 stay inside a comment when yaml parses it, but JavaScript's
+ * multiline regexes (which the yaml stringifier uses to put '#' and indentation in front of each
+ * comment line) take them for line breaks: every run of fmt would add another '#' after one, so
+ * fmt would never settle. In comments (no meaning) they become plain spaces.
+ */
+const LINE_SEPARATORS = /[\r\u2028\u2029]/g;
+
+function flattenCommentLineSeparators(doc: Document): void {
+  const flatten = <T extends string | null | undefined>(text: T): T => (text ? (text.replace(LINE_SEPARATORS, ' ') as T) : text);
+  doc.commentBefore = flatten(doc.commentBefore);
+  doc.comment = flatten(doc.comment);
+  visit(doc, {
+    Node: (_key, node) => {
+      node.commentBefore = flatten(node.commentBefore);
+      node.comment = flatten(node.comment);
+    },
+  });
+}
+
 function canonicaliseEntry(entry: YAMLMap): void {
   entry.flow = false;
   const pairs = entry.items as Pair[];
   for (const pair of pairs) {
+    // Keys are read as their text too (`!!int name:` is the key "name").
+    if (isScalar(pair.key)) keepSourceText(pair.key);
     const key = keyOf(pair);
     const value = pair.value;
     if (!isScalar(value)) continue;
@@ -86,6 +110,9 @@ function canonicaliseEntry(entry: YAMLMap): void {
 
 function keepSourceText(scalar: Scalar): void {
   if (scalar.source !== undefined) scalar.value = scalar.source;
+  // mapsync reads these as their text whatever the tag says; a kept `!!int` would make the
+  // stringifier write the text as a number (`!!int 0050e9000000000` → `.inf`).
+  scalar.tag = undefined;
 }
 
 interface SortKey {
