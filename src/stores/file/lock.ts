@@ -4,10 +4,11 @@
 // holder also writes its pid next to the lock: a lock held by a process that no longer exists on
 // this machine is taken over at once.
 import { mkdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, relative } from 'node:path';
 import { hostname } from 'node:os';
 import lockfile from 'proper-lockfile';
 import { MapsyncError } from '../../errors.js';
+import { redact } from '../../secrets.js';
 
 const STALE_MS = 10_000;
 
@@ -70,7 +71,8 @@ async function tryLock(file: string): Promise<() => Promise<void>> {
     retries: 0,
     onCompromised: (err) => {
       // Another process removed our lock (it judged it stale): stop rather than interleave.
-      process.stderr.write(`error: lost the lock on ${file}: ${err.message}\n`);
+      // Written directly: this fires from a timer, outside any command's error handling.
+      process.stderr.write(redact(`error: lost the lock on ${relative(process.cwd(), file) || file}: ${err.message}`) + '\n');
       process.exit(1);
     },
   });
