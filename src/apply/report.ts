@@ -52,16 +52,20 @@ function counts(results: readonly ChangeResult[]): { added: number; removed: num
   return { added, removed };
 }
 
-export function completionLine(outcome: ApplyOutcome): string {
+export type Verb = 'apply' | 'restore';
+
+export function completionLine(outcome: ApplyOutcome, verb: Verb = 'apply'): string {
   const { added, removed } = counts(outcome.results);
-  if (outcome.failed.length === 0) return `Apply complete: ${added} added, ${removed} removed.`;
-  return `Apply incomplete: ${outcome.failed.length} of ${outcome.results.length} changes failed (${added} added, ${removed} removed); run plan and apply again once the cause is fixed.`;
+  const Verb = verb === 'apply' ? 'Apply' : 'Restore';
+  if (outcome.failed.length === 0) return `${Verb} complete: ${added} added, ${removed} removed.`;
+  const again = verb === 'apply' ? 'run plan and apply again' : 'run restore again';
+  return `${Verb} incomplete: ${outcome.failed.length} of ${outcome.results.length} changes failed (${added} added, ${removed} removed); ${again} once the cause is fixed.`;
 }
 
 const MAX_SUMMARY_FAILURES = 50;
 
-export function summaryMarkdown(plan: Plan, outcome: ApplyOutcome | undefined): string {
-  const head = `### mapsync apply — \`${plan.store}\``;
+export function summaryMarkdown(plan: Plan, outcome: ApplyOutcome | undefined, verb: Verb = 'apply'): string {
+  const head = `### mapsync ${verb} — \`${plan.store}\``;
   if (!outcome || outcome.results.length === 0) return `${head}\n\nNo changes: live mappings already match.\n`;
   const { added, removed } = counts(outcome.results);
   const lines = [head, ''];

@@ -1,9 +1,7 @@
 // `mapsync apply [PLANFILE]`: applies a saved plan, or a fresh one after "yes" / --auto-approve.
-import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { applyPlan, checkPlanIsApplicable, type ApplyOutcome } from '../../apply/applyPlan.js';
+import { checkPlanIsApplicable } from '../../apply/applyPlan.js';
 import { readPlanFile } from '../../apply/planFile.js';
-import { completionLine, failureLines, summaryMarkdown } from '../../apply/report.js';
 import { MapsyncError } from '../../errors.js';
 import { appendStepSummary } from '../../github/index.js';
 import type { Plan } from '../../model.js';
@@ -12,6 +10,8 @@ import { hasChanges, hasErrors, renderText } from '../../plan/render/index.js';
 import { openStore } from '../../stores/index.js';
 import type { MappingStore } from '../../stores/store.js';
 import { action } from '../action.js';
+import { applyAndReport } from '../applyAndReport.js';
+import { confirmOrRefuse } from '../confirm.js';
 import type { CommandContext } from '../context.js';
 
 interface ApplyOptions {
@@ -19,23 +19,6 @@ interface ApplyOptions {
   dir?: string;
   autoApprove?: boolean;
   force?: boolean;
-}
-
-const PROMPT = "Do you want to apply these changes? Only 'yes' will be accepted: ";
-
-async function askYes(): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  try {
-    // Ctrl-C and end of input (Ctrl-D) are answers too: "no".
-    const interrupted = new Promise<string>((resolve) => {
-      rl.on('SIGINT', () => resolve(''));
-      rl.on('close', () => resolve(''));
-    });
-    const answer = await Promise.race([rl.question(`\n${PROMPT}`), interrupted]);
-    return answer.trim() === 'yes';
-  } finally {
-    rl.close();
-  }
 }
 
 /** The plan to apply and its open store: read from PLANFILE, or computed now and confirmed. */
@@ -51,13 +34,13 @@ async function obtainPlan(options: ApplyOptions, context: CommandContext, planFi
   if (hasErrors(plan) || !hasChanges(plan)) return { plan, store };
   try {
     checkPlanIsApplicable(plan, store, context.config.safety, Boolean(options.force));
-    if (options.autoApprove) return { plan, store };
-    if (!context.stdinIsTTY || !context.stdoutIsTTY) {
-      throw new MapsyncError('apply needs confirmation, and there is no terminal to ask on', {
-        hint: 'pass --auto-approve, or save a plan with `mapsync plan --out FILE` and run `mapsync apply FILE`',
-      });
-    }
-    if (!(await askYes())) throw new MapsyncError("apply cancelled: only 'yes' is accepted; nothing was changed");
+    await confirmOrRefuse({
+      context,
+      autoApprove: Boolean(options.autoApprove),
+      verb: 'apply',
+      question: 'Do you want to apply these changes?',
+      hint: 'pass --auto-approve, or save a plan with `mapsync plan --out FILE` and run `mapsync apply FILE`',
+    });
     return { plan, store };
   } catch (err) {
     await store.close().catch(() => undefined);
@@ -92,30 +75,6 @@ function refusalMarkdown(message: string): string {
 
 async function runApply(options: ApplyOptions, context: CommandContext, planFile: string | undefined): Promise<number> {
   const { plan, store } = await obtainPlan(options, context, planFile);
-  let outcome: ApplyOutcome;
-  try {
-    if (planFile !== undefined && hasChanges(plan)) context.log.info(`Applying ${planFile}: ${plan.summary.add} to add, ${plan.summary.remove} to remove (${plan.store}).`);
-    outcome = await applyPlan({
-      plan,
-      store,
-      stateDir: context.config.stateDir,
-      safety: context.config.safety,
-      force: Boolean(options.force),
-      env: context.env,
-      planFile,
-      progress: { stream: process.stderr, isTTY: Boolean(process.stderr.isTTY), line: (text) => context.log.info(text) },
-    });
-  } finally {
-    await store.close().catch(() => undefined);
-  }
-  // The changes are made: a job summary that cannot be written must not turn that into a failure.
-  await appendStepSummary(summaryMarkdown(plan, outcome), context.env).catch((err: Error) => context.log.warn(err.message));
-  if (outcome.results.length === 0) {
-    if (planFile !== undefined) context.print('No changes. Nothing to apply.\n');
-    return 0;
-  }
-  for (const line of failureLines(outcome.failed, outcome.journal)) context.log.info(`error: ${line}`);
-  context.print(`${completionLine(outcome)}\n`);
-  context.log.info(`Snapshot of the live mappings before this apply: ${outcome.snapshot}; journal: ${outcome.journal}`);
-  return outcome.failed.length === 0 ? 0 : 1;
+  if (planFile !== undefined && hasChanges(plan)) context.log.info(`Applying ${planFile}: ${plan.summary.add} to add, ${plan.summary.remove} to remove (${plan.store}).`);
+  return applyAndReport({ plan, store, context, force: Boolean(options.force), verb: 'apply', planFile });
 }

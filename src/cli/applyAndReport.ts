@@ -1,0 +1,47 @@
+// Runs the apply engine for apply and restore alike, and reports the outcome the same way:
+// failures on stderr (grouped when many), the closing line, snapshot and journal, job summary.
+import { applyPlan, type ApplyOutcome } from '../apply/applyPlan.js';
+import { completionLine, failureLines, summaryMarkdown } from '../apply/report.js';
+import { appendStepSummary } from '../github/index.js';
+import type { Plan } from '../model.js';
+import type { MappingStore } from '../stores/store.js';
+import type { CommandContext } from './context.js';
+
+export interface ApplyAndReportArgs {
+  plan: Plan;
+  store: MappingStore;
+  context: CommandContext;
+  force: boolean;
+  verb: 'apply' | 'restore';
+  planFile?: string;
+}
+
+/** Applies `plan` through `store` (which it closes) and returns the exit code. */
+export async function applyAndReport(args: ApplyAndReportArgs): Promise<number> {
+  const { plan, store, context } = args;
+  let outcome: ApplyOutcome;
+  try {
+    outcome = await applyPlan({
+      plan,
+      store,
+      stateDir: context.config.stateDir,
+      safety: context.config.safety,
+      force: args.force,
+      env: context.env,
+      planFile: args.planFile,
+      progress: { stream: process.stderr, isTTY: Boolean(process.stderr.isTTY), line: (text) => context.log.info(text) },
+    });
+  } finally {
+    await store.close().catch(() => undefined);
+  }
+  // The changes are made: a job summary that cannot be written must not turn that into a failure.
+  await appendStepSummary(summaryMarkdown(plan, outcome, args.verb), context.env).catch((err: Error) => context.log.warn(err.message));
+  if (outcome.results.length === 0) {
+    if (args.planFile !== undefined) context.print('No changes. Nothing to apply.\n');
+    return 0;
+  }
+  for (const line of failureLines(outcome.failed, outcome.journal)) context.log.info(`error: ${line}`);
+  context.print(`${completionLine(outcome, args.verb)}\n`);
+  context.log.info(`Snapshot of the live mappings before this ${args.verb}: ${outcome.snapshot}; journal: ${outcome.journal}`);
+  return outcome.failed.length === 0 ? 0 : 1;
+}
