@@ -1,11 +1,10 @@
 // Reads a saved plan (`plan --out FILE`) and checks it is one this mapsync can apply: a clear
 // one-line error for a missing, unreadable, non-JSON or foreign-version file, or a damaged change.
-import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { checkUserId } from '../desired/salesforceId.js';
 import { MapsyncError } from '../errors.js';
 import type { Change, Plan } from '../model.js';
-import { describeJsonSyntaxError } from '../stores/file/jsonError.js';
+import { readJsonFile } from '../jsonFile.js';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -30,21 +29,11 @@ function checkChange(value: unknown, index: number, file: string): Change {
 
 /** Reads and checks a saved plan; `path` as the user typed it. */
 export async function readPlanFile(path: string): Promise<Plan> {
-  const shown = relative(process.cwd(), resolve(path)) || path;
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new MapsyncError(`plan file ${shown} not found`, { hint: `save one first: mapsync plan --out ${shown}` });
-    throw new MapsyncError(`cannot read plan file ${shown}: ${code === 'EISDIR' ? 'it is a directory' : (err as Error).message}`);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new MapsyncError(describeJsonSyntaxError(shown, text, err as Error), { hint: 'a saved plan is the JSON written by `mapsync plan --out FILE`' });
-  }
+  const { shown, value: raw } = await readJsonFile(path, {
+    name: 'plan file',
+    notFoundHint: `save one first: mapsync plan --out ${relative(process.cwd(), resolve(path)) || path}`,
+    notJsonHint: 'a saved plan is the JSON written by `mapsync plan --out FILE`',
+  });
   if (!isObject(raw) || raw.formatVersion === undefined) throw damaged(shown, 'no "formatVersion" (is this the output of `mapsync plan --out`?)');
   if (raw.formatVersion !== SUPPORTED_FORMAT_VERSION) {
     throw new MapsyncError(`${shown}: plan formatVersion ${JSON.stringify(raw.formatVersion)} is not supported (this mapsync reads version ${SUPPORTED_FORMAT_VERSION})`, {

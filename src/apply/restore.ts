@@ -1,15 +1,13 @@
 // `mapsync restore SNAPSHOT`: the snapshot an apply wrote before it changed anything becomes the
 // desired state, and the ordinary plan and apply engines take the store back to it. Nothing here
 // diffs or writes by itself: the same removal guard, lock, snapshot and journal apply.
-import { readFile } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
 import type { SafetyConfig } from '../config.js';
 import { checkUserId } from '../desired/salesforceId.js';
 import { resolveDirectories } from '../directories/index.js';
 import { MapsyncError } from '../errors.js';
 import type { DesiredMapping, DesiredState, Plan } from '../model.js';
 import { computePlanDetails } from '../plan/computePlan.js';
-import { describeJsonSyntaxError } from '../stores/file/jsonError.js';
+import { readJsonFile } from '../jsonFile.js';
 import type { MappingStore, StoreContext } from '../stores/store.js';
 
 export interface SnapshotContents {
@@ -49,21 +47,11 @@ function entryLines(text: string, count: number): number[] {
 
 /** Reads a snapshot (file store format) and turns its mappings into desired state. */
 export async function readSnapshot(path: string): Promise<SnapshotContents> {
-  const shown = relative(process.cwd(), resolve(path)) || path;
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new MapsyncError(`snapshot ${shown} not found`, { hint: 'snapshots are in the state directory, e.g. .mapsync/snapshots/' });
-    throw new MapsyncError(`cannot read snapshot ${shown}: ${code === 'EISDIR' ? 'it is a directory' : (err as Error).message}`);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new MapsyncError(describeJsonSyntaxError(shown, text, err as Error), { hint: 'a snapshot is the JSON file apply wrote to the state directory\'s snapshots/ folder' });
-  }
+  const { shown, text, value: raw } = await readJsonFile(path, {
+    name: 'snapshot',
+    notFoundHint: 'snapshots are in the state directory, e.g. .mapsync/snapshots/',
+    notJsonHint: "a snapshot is the JSON file apply wrote to the state directory's snapshots/ folder",
+  });
   if (!isObject(raw) || !Array.isArray(raw.mappings)) throw unusable(shown, 'expected a JSON object with a "mappings" list');
   const lines = entryLines(text, raw.mappings.length);
   const byCrm = new Map<string, number>();
