@@ -4,37 +4,16 @@
 //    shared by the store and the directory);
 //  - `apply --auto-approve` of 100 changes while Outreach answers 429 with Retry-After, showing
 //    the wait is honoured (no request inside the window after the client knew) and its cost.
-import { spawn } from 'node:child_process';
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import ts from 'typescript';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ROOT as root, loadFake, runCli } from './lib.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const cli = join(root, 'bin/mapsync.js');
 const work = await mkdtemp(join(tmpdir(), 'mapsync-outreach-bench-'));
 const { checksumSuffix } = await import(pathToFileURL(join(root, 'dist/desired/salesforceId.js')).href);
 
-async function loadFake() {
-  const source = await readFile(join(root, 'test/fakes/outreachServer.ts'), 'utf8');
-  const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
-  const file = join(work, 'outreachServer.mjs');
-  await writeFile(file, outputText);
-  return import(pathToFileURL(file).href);
-}
-
-function run(args, cwd, env) {
-  return new Promise((resolve) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [cli, ...args], { cwd, env: { PATH: process.env.PATH, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
-  });
-}
+const run = runCli;
 
 const crmId = (n) => {
   const id15 = `005A${String(n).padStart(11, '0')}`;
@@ -50,7 +29,7 @@ async function project(name, entries) {
   return dir;
 }
 
-const { startFakeOutreach } = await loadFake();
+const { startFakeOutreach } = await loadFake('outreachServer', work);
 const TOKEN = 'bench-outreach-token-0123456789';
 const rows = [];
 

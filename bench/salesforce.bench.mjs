@@ -3,38 +3,17 @@
 // 2,000-ID look-ups for users the query did not return, ceil(records/200) writes (+1 at most,
 // because clears are sent in their own requests).
 // The fake org is test/fakes/salesforceServer.ts, transpiled on the fly (no extra build step).
-import { spawnSync, spawn } from 'node:child_process';
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import ts from 'typescript';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ROOT as root, loadFake, runCli } from './lib.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const cli = join(root, 'bin/mapsync.js');
 const work = await mkdtemp(join(tmpdir(), 'mapsync-sf-bench-'));
 
-async function loadFake() {
-  const source = await readFile(join(root, 'test/fakes/salesforceServer.ts'), 'utf8');
-  const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
-  const file = join(work, 'salesforceServer.mjs');
-  await writeFile(file, outputText);
-  return import(pathToFileURL(file).href);
-}
+const run = runCli;
 
-function run(args, cwd, env) {
-  return new Promise((resolve) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [cli, ...args], { cwd, env: { PATH: process.env.PATH, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
-  });
-}
-
-const { startFakeSalesforce, userId } = await loadFake();
+const { startFakeSalesforce, userId } = await loadFake('salesforceServer', work);
 const N = 10_000;
 const REMOVED = 200; // users 1..200 lose their mapping
 const REPOINTED = 500; // users 201..700 map to a new Outreach user

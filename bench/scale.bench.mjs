@@ -9,16 +9,14 @@
 // Wall time and peak RSS are those of the CLI child: /usr/bin/time -f %M when available,
 // otherwise process.resourceUsage() reported by a preloaded module.
 // SCALE_SIZES=1000,10000 limits the file-store sizes (e.g. for a quick run).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import ts from 'typescript';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ROOT as root, CLI as cli, loadFake, spawnTimed } from './lib.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const cli = join(root, 'bin/mapsync.js');
 const work = await mkdtemp(join(tmpdir(), 'mapsync-scale-bench-'));
 const { to18 } = await import(pathToFileURL(join(root, 'dist/desired/salesforceId.js')).href);
 
@@ -30,33 +28,16 @@ const gnuTime = existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-f',
 const rssReporter = join(work, 'rss.mjs');
 await writeFile(rssReporter, `process.on('exit', () => process.stderr.write('\\nBENCH_MAXRSS_KB=' + process.resourceUsage().maxRSS + '\\n'));\n`);
 
-async function loadFake(name) {
-  const source = await readFile(join(root, `test/fakes/${name}.ts`), 'utf8');
-  const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
-  const file = join(work, `${name}.mjs`);
-  await writeFile(file, outputText);
-  return import(pathToFileURL(file).href);
-}
-
 /** Runs the CLI once; returns exit code, output, wall ms and the child's peak RSS in MB. */
 function run(args, cwd, env = {}) {
   const rssFile = join(work, `rss-${process.hrtime.bigint()}.txt`);
   const node = [process.execPath, ...(gnuTime ? [] : ['--import', pathToFileURL(rssReporter).href]), cli, ...args];
   const [command, ...argv] = gnuTime ? ['/usr/bin/time', '-f', '%M', '-o', rssFile, ...node] : node;
-  return new Promise((resolve) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(command, argv, { cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', async (code) => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      let rssKb;
-      if (gnuTime) rssKb = Number((await readFile(rssFile, 'utf8')).trim().split('\n').pop());
-      else rssKb = Number(/BENCH_MAXRSS_KB=(\d+)/.exec(stderr)?.[1]);
-      resolve({ code, stdout, stderr, ms, rssMB: rssKb / 1024 });
-    });
+  return spawnTimed(command, argv, { cwd, env: { HOME: process.env.HOME, ...env } }).then(async (result) => {
+    const rssKb = gnuTime
+      ? Number((await readFile(rssFile, 'utf8')).trim().split('\n').pop())
+      : Number(/BENCH_MAXRSS_KB=(\d+)/.exec(result.stderr)?.[1]);
+    return { ...result, rssMB: rssKb / 1024 };
   });
 }
 
@@ -124,7 +105,7 @@ for (const n of FILE_SIZES) {
 
 // --- salesforce --------------------------------------------------------------------------------
 {
-  const { startFakeSalesforce, userId } = await loadFake('salesforceServer');
+  const { startFakeSalesforce, userId } = await loadFake('salesforceServer', work);
   const TOKEN = 'scale-bench-sf-token-0123456789';
   for (const n of REMOTE_SIZES) {
     const sf = await startFakeSalesforce({ tokens: [TOKEN] });
@@ -150,7 +131,7 @@ for (const n of FILE_SIZES) {
 
 // --- outreach ----------------------------------------------------------------------------------
 {
-  const { startFakeOutreach } = await loadFake('outreachServer');
+  const { startFakeOutreach } = await loadFake('outreachServer', work);
   const TOKEN = 'scale-bench-outreach-token-0123456789';
   for (const n of REMOTE_SIZES) {
     const users = [];

@@ -1,0 +1,37 @@
+// Pieces every benchmark needs: where the CLI is, the fake servers of test/fakes/ loaded without
+// a build step, and a timed run of a child process.
+import { spawn } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import ts from 'typescript';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const CLI = join(ROOT, 'bin/mapsync.js');
+
+/** Imports test/fakes/NAME.ts, transpiled into `work` (the fakes are test code, not in dist/). */
+export async function loadFake(name, work) {
+  const source = await readFile(join(ROOT, `test/fakes/${name}.ts`), 'utf8');
+  const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+  const file = join(work, `${name}.mjs`);
+  await writeFile(file, outputText);
+  return import(pathToFileURL(file).href);
+}
+
+/** Runs a command with a minimal environment; resolves with its exit code, output and wall ms. */
+export function spawnTimed(command, argv, { cwd, env = {} }) {
+  return new Promise((resolve) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(command, argv, { cwd, env: { PATH: process.env.PATH, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
+  });
+}
+
+/** One run of the mapsync CLI. */
+export function runCli(args, cwd, env = {}) {
+  return spawnTimed(process.execPath, [CLI, ...args], { cwd, env });
+}
