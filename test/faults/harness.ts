@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { afterAll, describe, it } from 'vitest';
 import { applyPlan } from '../../dist/apply/applyPlan.js';
 import { planRestore } from '../../dist/apply/restore.js';
 import { DEFAULT_CONFIG } from '../../dist/config.js';
@@ -277,4 +278,36 @@ export function checkHistory(effects: readonly Effect[], firstPlan: Plan | undef
     if (lines.some((l) => l.ok) && !happened.has(key)) problems.push(`the journal says ${key.replace('\t', ' ')} succeeded, but the store never saw it`);
   }
   return problems;
+}
+
+// ---------------------------------------------------------------- the suite driver
+
+export interface ScheduleOutcome {
+  seed: number;
+  runs: RunRecord[];
+  faults: number;
+}
+
+/**
+ * Declares `count` seeded schedules for one store, run `group` at a time (so one schedule's
+ * waiting time is used by another), and prints how many faults they injected.
+ */
+export function describeSchedules(store: string, count: number, group: number, runSchedule: (index: number) => Promise<ScheduleOutcome>): void {
+  describe(`${store} store under ${count} seeded fault schedules`, () => {
+    const stats = { runs: 0, faults: 0, needRerun: 0 };
+    afterAll(() => {
+      process.stdout.write(`${store} fault schedules: ${count}, apply runs ${stats.runs}, faults injected ${stats.faults}, schedules that needed a re-run ${stats.needRerun}\n`);
+    });
+    for (let start = 0; start < count; start += group) {
+      const indexes = Array.from({ length: Math.min(group, count - start) }, (_, i) => start + i);
+      it(`schedules ${start}–${start + indexes.length - 1} converge, remove nothing unplanned, journal every effect, restore`, async () => {
+        const results = await Promise.all(indexes.map((i) => runSchedule(i)));
+        for (const r of results) {
+          stats.runs += r.runs.length;
+          stats.faults += r.faults;
+          if (r.runs.length > 1) stats.needRerun++;
+        }
+      });
+    }
+  });
 }

@@ -4,12 +4,12 @@
 // field must match the desired state, with nothing removed outside the plan, every effect
 // journaled, and the first snapshot restoring. (Writes already in flight when a 429 arrives reach
 // the server inside its window by nature; the rate-limit gate itself is tested in test/outreach.)
-import { afterAll, describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { startFakeOutreach, type FakeOutreach, type NetworkFault } from '../fakes/outreachServer.js';
 import { crmId } from '../outreach/helpers.js';
 import {
   BASE_SEED, applyOnce, checkHistory, configFor, desiredState, hashSeed, listPairs, makeScenario, pairKey, prng, readJournal,
-  restoreOnce, snapshotPairs, snapshots, tempStateDir, type Effect, type RunRecord, type RunSetup,
+  describeSchedules, restoreOnce, snapshotPairs, snapshots, tempStateDir, type Effect, type RunRecord, type RunSetup, type ScheduleOutcome,
 } from './harness.js';
 
 const SCHEDULES = Number(process.env.FAULT_SCHEDULES_OUTREACH ?? 90);
@@ -43,7 +43,7 @@ function effectsOf(org: FakeOutreach, from = 0): Effect[] {
   return effects;
 }
 
-async function runSchedule(index: number): Promise<{ seed: number; runs: RunRecord[]; faults: number }> {
+async function runSchedule(index: number): Promise<ScheduleOutcome> {
   const seed = BASE_SEED * 1000 + 500 + index;
   const rng = prng(seed);
   const outreachUsers = rng.pick([10, 25, 50, 120]);
@@ -113,21 +113,4 @@ async function runSchedule(index: number): Promise<{ seed: number; runs: RunReco
   }
 }
 
-describe(`outreach store under ${SCHEDULES} seeded fault schedules`, () => {
-  const stats = { runs: 0, faults: 0, needRerun: 0 };
-  afterAll(() => {
-    process.stdout.write(`outreach fault schedules: ${SCHEDULES}, apply runs ${stats.runs}, faults injected ${stats.faults}, schedules that needed a re-run ${stats.needRerun}\n`);
-  });
-  const GROUP = 6;
-  for (let start = 0; start < SCHEDULES; start += GROUP) {
-    const indexes = Array.from({ length: Math.min(GROUP, SCHEDULES - start) }, (_, i) => start + i);
-    it(`schedules ${start}–${start + indexes.length - 1} converge, remove nothing unplanned, journal every effect, restore`, async () => {
-      const results = await Promise.all(indexes.map((i) => runSchedule(i)));
-      for (const r of results) {
-        stats.runs += r.runs.length;
-        stats.faults += r.faults;
-        if (r.runs.length > 1) stats.needRerun++;
-      }
-    });
-  }
-});
+describeSchedules('outreach', SCHEDULES, 6, runSchedule);

@@ -3,11 +3,11 @@
 // per-record failures inside a batch, and the org's API limit (a stop, not a retry). After at
 // most two re-runs the org must match the desired state, with nothing removed outside the plan,
 // every effect journaled, and the first snapshot restoring the state before.
-import { afterAll, describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { startFakeSalesforce, userId, type FakeSalesforce, type NetworkFault } from '../fakes/salesforceServer.js';
 import {
   BASE_SEED, applyOnce, checkHistory, configFor, desiredState, hashSeed, listPairs, makeScenario, pairKey, prng, readJournal,
-  restoreOnce, snapshotPairs, snapshots, tempStateDir, type Effect, type RunRecord, type RunSetup,
+  describeSchedules, restoreOnce, snapshotPairs, snapshots, tempStateDir, type Effect, type RunRecord, type RunSetup, type ScheduleOutcome,
 } from './harness.js';
 
 const SCHEDULES = Number(process.env.FAULT_SCHEDULES_SALESFORCE ?? 100);
@@ -47,7 +47,7 @@ function effectsOf(org: FakeSalesforce, from = 0): Effect[] {
   return effects;
 }
 
-async function runSchedule(index: number): Promise<{ seed: number; runs: RunRecord[]; faults: number }> {
+async function runSchedule(index: number): Promise<ScheduleOutcome> {
   const seed = BASE_SEED * 1000 + index;
   const rng = prng(seed);
   const crmUsers = rng.pick([12, 30, 60, 250, 420]);
@@ -128,22 +128,4 @@ async function runSchedule(index: number): Promise<{ seed: number; runs: RunReco
   }
 }
 
-describe(`salesforce store under ${SCHEDULES} seeded fault schedules`, () => {
-  const stats = { runs: 0, faults: 0, needRerun: 0 };
-  afterAll(() => {
-    process.stdout.write(`salesforce fault schedules: ${SCHEDULES}, apply runs ${stats.runs}, faults injected ${stats.faults}, schedules that needed a re-run ${stats.needRerun}\n`);
-  });
-  // In groups, so the suite uses the waiting time of one schedule for another.
-  const GROUP = 5;
-  for (let start = 0; start < SCHEDULES; start += GROUP) {
-    const indexes = Array.from({ length: Math.min(GROUP, SCHEDULES - start) }, (_, i) => start + i);
-    it(`schedules ${start}–${start + indexes.length - 1} converge, remove nothing unplanned, journal every effect, restore`, async () => {
-      const results = await Promise.all(indexes.map((i) => runSchedule(i)));
-      for (const r of results) {
-        stats.runs += r.runs.length;
-        stats.faults += r.faults;
-        if (r.runs.length > 1) stats.needRerun++;
-      }
-    });
-  }
-});
+describeSchedules('salesforce', SCHEDULES, 5, runSchedule);
