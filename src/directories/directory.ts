@@ -22,11 +22,15 @@ export interface CrmDirectory {
   readonly source: string;
   /** The users found among `ids`; an ID missing from the result is unknown to the directory. */
   findUsers(ids: readonly CrmUserId[]): Promise<Map<CrmUserId, CrmUser>>;
+  /** Every user the directory holds, for `suggest`, which must see unmapped users too. */
+  listUsers?(): Promise<CrmUser[]>;
 }
 
 export interface OutreachDirectory {
   readonly source: string;
   findUsers(ids: readonly OutreachUserId[]): Promise<Map<OutreachUserId, OutreachUser>>;
+  /** Every user the directory holds, for `suggest`. */
+  listUsers?(): Promise<OutreachUser[]>;
 }
 
 export interface Directories {

@@ -5,13 +5,16 @@ import { MapsyncError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { GitHubContext } from './context.js';
 
+/** The GitHub client every module uses; import this type from here, never from the octokit package. */
+export type GitHubClient = Octokit;
+
 /** How often a rate-limited request may be retried, and the longest wait we accept. */
 const MAX_RATE_LIMIT_RETRIES = 2;
 const MAX_RATE_LIMIT_WAIT_SECONDS = 120;
 /** 5xx responses are retried this many times (1 s, 4 s, 9 s back-off from the retry plugin). */
 const SERVER_ERROR_RETRIES = 3;
 
-export function createGitHubClient(github: GitHubContext, log: Logger): Octokit {
+export function createGitHubClient(github: GitHubContext, log: Logger): GitHubClient {
   const decide = (kind: string) => (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number): boolean => {
     if (retryCount < MAX_RATE_LIMIT_RETRIES && retryAfter <= MAX_RATE_LIMIT_WAIT_SECONDS) {
       log.warn(`GitHub ${kind} on ${options.method} ${options.url}: retrying in ${retryAfter}s`);

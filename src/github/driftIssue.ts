@@ -1,10 +1,9 @@
 // `drift --github-issue`: at most one open issue labelled `mapping-drift`. Opened (or its body
 // refreshed) while the live store differs from mappings/, closed with a comment once it does not.
-import type { Octokit } from 'octokit';
 import type { CommandContext } from '../cli/context.js';
 import type { Plan } from '../model.js';
 import { redact } from '../secrets.js';
-import { createGitHubClient, withGitHub } from './client.js';
+import { createGitHubClient, withGitHub, type GitHubClient } from './client.js';
 import { readGitHubContext, type GitHubContext } from './context.js';
 import { BODY_LIMIT } from './limits.js';
 import { hasErrors } from '../plan/render/index.js';
@@ -23,7 +22,7 @@ interface OpenIssue {
   pull_request?: unknown;
 }
 
-async function openDriftIssues(octokit: Octokit, github: GitHubContext): Promise<OpenIssue[]> {
+async function openDriftIssues(octokit: GitHubClient, github: GitHubContext): Promise<OpenIssue[]> {
   const issues = await withGitHub(`listing open ${DRIFT_LABEL} issues`, () =>
     octokit.paginate(octokit.rest.issues.listForRepo, {
       owner: github.owner,
@@ -36,7 +35,7 @@ async function openDriftIssues(octokit: Octokit, github: GitHubContext): Promise
   return issues.filter((issue) => !issue.pull_request).sort((a, b) => a.number - b.number);
 }
 
-async function ensureLabel(octokit: Octokit, github: GitHubContext): Promise<void> {
+async function ensureLabel(octokit: GitHubClient, github: GitHubContext): Promise<void> {
   try {
     await octokit.rest.issues.getLabel({ owner: github.owner, repo: github.repo, name: DRIFT_LABEL });
     return;

@@ -1,11 +1,10 @@
 // `plan --github-comment`: exactly one plan comment per pull request, found by its hidden
 // marker on any page of the PR's comments, created once and edited in place after that.
 // (The plan command itself appends the full plan to the job summary.)
-import type { Octokit } from 'octokit';
 import type { CommandContext } from '../cli/context.js';
 import type { Plan } from '../model.js';
 import { redact } from '../secrets.js';
-import { createGitHubClient, withGitHub } from './client.js';
+import { createGitHubClient, withGitHub, type GitHubClient } from './client.js';
 import { readGitHubContext, resolvePullRequest, type GitHubContext } from './context.js';
 import { BODY_LIMIT } from './limits.js';
 import { PLAN_MARKER, renderPlanFailureMarkdown, renderPlanMarkdown } from './planMarkdown.js';
@@ -20,7 +19,7 @@ export interface IssueComment {
 }
 
 /** Every comment on the issue or PR whose body starts with `marker`, oldest first (all pages). */
-export async function findMarkedComments(octokit: Octokit, github: GitHubContext, issueNumber: number, marker: string): Promise<IssueComment[]> {
+export async function findMarkedComments(octokit: GitHubClient, github: GitHubContext, issueNumber: number, marker: string): Promise<IssueComment[]> {
   const comments = await withGitHub(`reading the comments of #${issueNumber}`, () =>
     octokit.paginate(octokit.rest.issues.listComments, {
       owner: github.owner,
@@ -39,7 +38,7 @@ function fullPlanHint(github: GitHubContext): string {
 }
 
 /** Creates the marked comment, edits it in place, or leaves it when unchanged; removes racing duplicates. */
-async function upsertPlanComment(octokit: Octokit, github: GitHubContext, issueNumber: number, body: string, log: CommandContext['log']): Promise<void> {
+async function upsertPlanComment(octokit: GitHubClient, github: GitHubContext, issueNumber: number, body: string, log: CommandContext['log']): Promise<void> {
   const existing = await findMarkedComments(octokit, github, issueNumber, PLAN_MARKER);
   const [keep, ...duplicates] = existing;
   let url: string | undefined;
