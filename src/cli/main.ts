@@ -9,9 +9,11 @@ import { registerApply } from './commands/apply.js';
 import { registerDrift } from './commands/drift.js';
 import { registerImport } from './commands/import.js';
 import { registerRestore } from './commands/restore.js';
+import { packageVersion } from './version.js';
 
 const program = new Command('mapsync')
   .description('GitOps for CRM user mappings: validate, plan and apply Salesforce <-> Outreach user mappings kept as YAML')
+  .version(packageVersion(), '--version', 'print the mapsync version')
   .option('--config <file>', 'settings file', undefined)
   .option('--debug', 'show stack traces and request details (never credentials)')
   .option('--no-color', 'plain output even on a terminal')
