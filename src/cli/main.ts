@@ -9,6 +9,7 @@ import { registerApply } from './commands/apply.js';
 import { registerDrift } from './commands/drift.js';
 import { registerImport } from './commands/import.js';
 import { registerRestore } from './commands/restore.js';
+import { registerShow } from './commands/show.js';
 import { packageVersion } from './version.js';
 
 const program = new Command('mapsync')
@@ -29,6 +30,7 @@ registerApply(program);
 registerDrift(program);
 registerImport(program);
 registerRestore(program);
+registerShow(program);
 
 try {
   await program.parseAsync(process.argv);
