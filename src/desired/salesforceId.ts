@@ -80,17 +80,21 @@ export function checkUserId(raw: string): IdCheck {
   const expected = checksumSuffix(raw.slice(0, 15));
   // Salesforce accepts the suffix in any case; the body's case is what carries meaning.
   if (raw.slice(15).toUpperCase() === expected) return { ok: true, id: raw.slice(0, 15) + expected };
-  // Only an ID whose letters are all one case (what spreadsheets and case-insensitive systems
-  // produce) is taken for a case-mangled one; a mixed-case ID with a wrong suffix was mistyped.
-  const body = raw.slice(0, 15);
-  const oneCase = body === body.toLowerCase() || body === body.toUpperCase();
-  const repaired = oneCase ? repairCase(raw) : undefined;
-  if (repaired !== undefined && repaired.toLowerCase() === raw.toLowerCase()) {
+  // The suffix fixes the case of every letter of the first fifteen, so whichever letters a
+  // spreadsheet or a careless hand changed, the suffix rebuilds them. Only when no casing of the
+  // first fifteen fits the suffix (it marks a digit as upper case) is the suffix itself to blame.
+  const repaired = repairCase(raw);
+  if (repaired !== undefined) {
+    // A body in one case is what case-insensitive tools produce; a mixed-case body may instead
+    // carry a mistyped suffix, so the message names that reading too.
+    const body = raw.slice(0, 15);
+    const oneCase = body === body.toLowerCase() || body === body.toUpperCase();
+    const otherReading = oneCase ? '' : ` (if the letter case is right, the last three characters should be ${expected})`;
     return {
       ok: false,
       problem: {
         code: 'crm-id-checksum',
-        message: `"${raw}" fails the Salesforce checksum; its letter case looks mangled — did you mean ${repaired}?`,
+        message: `"${raw}" fails the Salesforce checksum; its letter case looks mangled — did you mean ${repaired}?${otherReading}`,
         suggestion: repaired,
       },
     };

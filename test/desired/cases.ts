@@ -21,6 +21,11 @@ export interface BadCase {
   says?: string;
 }
 
+/** The ID with the letters at the given positions in the other case. */
+export function flipCase(id: string, positions: number[]): string {
+  return [...id].map((c, i) => (positions.includes(i) ? (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase()) : c)).join('');
+}
+
 const entry = (n: number, extra = '') => `  - crmUserId: ${id(n)}\n    outreachUserId: ${1000 + n}\n${extra}`;
 
 export function badCases(): BadCase[] {
@@ -53,7 +58,9 @@ export function badCases(): BadCase[] {
     { name: 'crmUserId with a dash', content: `mappings:\n  - crmUserId: 005Hs00000AB-De\n    outreachUserId: 1026\n`, code: 'crm-id-format', line: 2, column: 16 },
     { name: 'crmUserId digits that YAML reads as a number (too short)', content: `mappings:\n  - crmUserId: 5000000000001\n    outreachUserId: 1027\n`, code: 'crm-id-format', line: 2, column: 16, says: '"5000000000001"' },
     { name: 'crmUserId of an Account (001)', content: `mappings:\n  - crmUserId: 001Hs00000ABcDe\n    outreachUserId: 1028\n`, code: 'crm-id-prefix', line: 2, column: 16, says: 'start with 005' },
-    { name: 'crmUserId wrong checksum', content: `mappings:\n  - crmUserId: ${MIXED15}AAA\n    outreachUserId: 1029\n`, code: 'crm-id-checksum', line: 2, column: 16, says: `should be ${MIXED18.slice(15)}` },
+    // "BAA" marks the first character (a digit) as upper case: no casing fits, the suffix is wrong.
+    { name: 'crmUserId wrong checksum', content: `mappings:\n  - crmUserId: ${MIXED15}BAA\n    outreachUserId: 1029\n`, code: 'crm-id-checksum', line: 2, column: 16, says: `should be ${MIXED18.slice(15)} for ${MIXED15}` },
+    { name: 'crmUserId with some letters case-flipped', content: `mappings:\n  - crmUserId: ${flipCase(MIXED18, [3, 11])}\n    outreachUserId: 1048\n`, code: 'crm-id-checksum', line: 2, column: 16, says: `did you mean ${MIXED18}?` },
     { name: 'crmUserId lower-cased by a spreadsheet', content: `mappings:\n  - crmUserId: ${MIXED18.toLowerCase()}\n    outreachUserId: 1030\n`, code: 'crm-id-checksum', line: 2, column: 16, says: `did you mean ${MIXED18}?` },
     { name: 'crmUserId quoted with the wrong checksum', content: `mappings:\n  - crmUserId: "005000000000031AAB"\n    outreachUserId: 1031\n`, code: 'crm-id-checksum', line: 2, column: 16 },
     { name: 'crmUserId empty', content: `mappings:\n  - crmUserId:\n    outreachUserId: 1032\n`, code: 'schema', line: 2, column: 5, says: 'crmUserId is empty' },

@@ -92,3 +92,45 @@ describe('Salesforce ID properties', () => {
     }), { numRuns: 300 });
   });
 });
+
+describe('case repair: the suffix decides the case of every letter', () => {
+  const flipAt = (id: string, positions: Set<number>) =>
+    [...id].map((c, i) => (positions.has(i) ? (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase()) : c)).join('');
+
+  it('any set of letters in the first fifteen changed in case → the original is offered', () => {
+    fc.assert(fc.property(userId15.filter((id) => /[A-Za-z]/.test(id)), fc.array(fc.nat(), { minLength: 1, maxLength: 15 }), fc.boolean(), (id15, picks, lowerSuffix) => {
+      const id18 = to18(id15);
+      const letters = [...id15].map((c, i) => (/[A-Za-z]/.test(c) ? i : -1)).filter((i) => i >= 0);
+      const flipped = new Set(picks.map((p) => letters[p % letters.length]!));
+      let mangled = flipAt(id18.slice(0, 15), flipped) + id18.slice(15);
+      if (lowerSuffix) mangled = mangled.slice(0, 15) + mangled.slice(15).toLowerCase();
+      const result = checkUserId(mangled);
+      expect(result).toMatchObject({ ok: false, problem: { code: 'crm-id-checksum', suggestion: id18 } });
+      if (!result.ok) {
+        expect(result.problem.message).toContain(`did you mean ${id18}?`);
+        expect(result.problem.message).not.toMatch(/: the last three characters should be/);
+      }
+    }), { numRuns: 1000 });
+  });
+
+  it('the suffix is blamed exactly when it marks a digit as upper case', () => {
+    const suffixChar = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345'.split(''));
+    fc.assert(fc.property(userId15, fc.tuple(suffixChar, suffixChar, suffixChar), (id15, chars) => {
+      const raw = id15 + chars.join('');
+      const result = checkUserId(raw);
+      if (result.ok) return;
+      const bitsOf = (c: string) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345'.indexOf(c);
+      const fitsSomeCasing = chars.every((c, chunk) =>
+        [0, 1, 2, 3, 4].every((i) => (bitsOf(c) & (1 << i)) === 0 || /[A-Za-z]/.test(id15[chunk * 5 + i]!)));
+      const suggestion = 'suggestion' in result.problem ? result.problem.suggestion : undefined;
+      if (fitsSomeCasing) {
+        expect(suggestion).toBeDefined();
+        expect(suggestion!.toLowerCase()).toBe(raw.toLowerCase());
+        expect(checkUserId(suggestion!)).toEqual({ ok: true, id: suggestion });
+      } else {
+        expect(suggestion).toBeUndefined();
+        expect(result.problem.message).toContain(`the last three characters should be ${checksumSuffix(id15)}`);
+      }
+    }), { numRuns: 2000 });
+  });
+});
