@@ -4,6 +4,7 @@
 // comments, secondary rate limits (403 + retry-after) and plain server errors.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createGitDatabase, gitRoutes, type GitDatabase, type GitSeeding } from './github/gitDatabase.js';
 
 export const BODY_LIMIT = 65_536;
 
@@ -63,6 +64,8 @@ export interface FakeGitHub {
   /** The next matching request fails with this status (e.g. 502), once. */
   failOnce(method: string, path: RegExp, status: number): void;
   commentsOn(issueNumber: number): FakeComment[];
+  /** The repository, git database and pulls (test/fakes/github/gitDatabase.ts). */
+  git: GitDatabase & GitSeeding;
   close(): Promise<void>;
 }
 
@@ -90,7 +93,7 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-export async function startGitHubServer(options: { token: string; owner?: string; repo?: string }): Promise<FakeGitHub> {
+export async function startGitHubServer(options: { token: string; owner?: string; repo?: string; defaultBranch?: string }): Promise<FakeGitHub> {
   const owner = options.owner ?? 'acme';
   const repo = options.repo ?? 'crm-mappings';
   const requests: LoggedRequest[] = [];
@@ -102,6 +105,17 @@ export async function startGitHubServer(options: { token: string; owner?: string
   let nextIssueNumber = 1;
   let base = '';
   const now = () => new Date().toISOString();
+  const database = createGitDatabase(options.defaultBranch);
+  const git = gitRoutes(database, {
+    owner,
+    repo,
+    base: () => base,
+    issues,
+    labels,
+    nextIssueNumber: () => nextIssueNumber++,
+    json,
+    page: (res, url, items, render) => page(res, url, items, render),
+  });
 
   const commentJson = (c: FakeComment) => ({
     id: c.id,
@@ -167,9 +181,11 @@ export async function startGitHubServer(options: { token: string; owner?: string
     }
 
     const prefix = `/repos/${owner}/${repo}`;
-    if (!url.pathname.startsWith(`${prefix}/`)) return json(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' });
+    if (url.pathname !== prefix && !url.pathname.startsWith(`${prefix}/`)) return json(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' });
     const path = url.pathname.slice(prefix.length);
     let m: RegExpExecArray | null;
+
+    if (git.handle(method, path, url, body, res)) return;
 
     if ((m = /^\/issues\/(\d+)\/comments$/.exec(path))) {
       const issueNumber = Number(m[1]);
@@ -332,6 +348,7 @@ export async function startGitHubServer(options: { token: string; owner?: string
     commentsOn(issueNumber) {
       return comments.filter((c) => c.issueNumber === issueNumber);
     },
+    git: Object.assign(database, { seedCommit: git.seedCommit, filesAt: git.filesAt, headOf: git.headOf }),
     close() {
       return new Promise<void>((resolve) => {
         server.closeAllConnections();
