@@ -8,3 +8,4 @@ export { serializePlan, renderJson, planJson } from './json.js';
 export { groupChanges, type ChangeGroup } from './changeGroups.js';
 export { hasChanges, hasErrors } from './describe.js';
 export type { Mode } from './lines.js';
+export { renderChecklist, PLUGIN_SCREENS } from './checklist.js';

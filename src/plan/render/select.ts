@@ -1,12 +1,13 @@
 // Picks the renderer for --format.
 import type { Colors } from '../../cli/context.js';
 import type { Plan } from '../../model.js';
+import { renderChecklist } from './checklist.js';
 import { serializePlan } from './json.js';
 import type { Mode } from './lines.js';
 import { renderMarkdown } from './markdown.js';
 import { renderText } from './text.js';
 
-export const FORMATS = ['text', 'markdown', 'json'] as const;
+export const FORMATS = ['text', 'markdown', 'json', 'checklist'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export function renderAs(format: Format, plan: Plan, options: { colors: Colors; mode: Mode }): string {
@@ -14,5 +15,6 @@ export function renderAs(format: Format, plan: Plan, options: { colors: Colors; 
     case 'text': return renderText(plan, options);
     case 'markdown': return renderMarkdown(plan, { mode: options.mode });
     case 'json': return serializePlan(plan);
+    case 'checklist': return renderChecklist(plan);
   }
 }

@@ -1,0 +1,130 @@
+// `--format checklist`: the plan as the clicks an admin makes in the CRM plugin's user mapping
+// screen, for orgs that keep that list by hand. The plugin's list has no public API, so mapsync
+// can neither make these clicks nor check them afterwards; the text says so rather than imply it.
+// Plain text (no Markdown): it is printed to terminals and folded into the PR comment as is.
+import type { Change, Plan, RemoveChange, AddChange } from '../../model.js';
+import { groupChanges } from './changeGroups.js';
+import { hasChanges, hasErrors, oneLine } from './describe.js';
+
+/** Where the list lives, in the plugin's own words, per plugin generation. */
+export const PLUGIN_SCREENS = [
+  'Classic CRM plugin: CRM Plugin → User → Mappings',
+  'Enhanced CRM Sync: CRM Sync → User object mapping → Mappings',
+] as const;
+
+const count = (n: number) => n.toLocaleString('en-US');
+const plural = (n: number, one: string, many: string) => `${count(n)} ${n === 1 ? one : many}`;
+
+/** The names a store or directory gave the two users (an add has them once the directories were read). */
+function knownNames(c: Change): { crm?: string; outreach?: string } {
+  const named = c as { crmUserName?: string; outreachUserName?: string };
+  const crm = named.crmUserName ? oneLine(named.crmUserName) : undefined;
+  const outreach = named.outreachUserName ? oneLine(named.outreachUserName) : undefined;
+  return { crm, outreach };
+}
+
+/** "Ada Lovelace (0055e000001AbCdAAK)", or the ID and a note when nobody told us the name. */
+function user(name: string | undefined, id: string | number): string {
+  return name ? `${name} (${id})` : `${id} (name not known to mapsync)`;
+}
+
+/** The two users of a change as the plugin's dropdowns list them: name, then ID. */
+function usersOf(c: Change): { crm: string; outreach: string } {
+  const known = knownNames(c);
+  let crm = user(known.crm, c.crmUserId);
+  // With no directory read, the YAML `name` is the best hint there is: shown, and marked as a claim.
+  if (!known.crm && c.action === 'add' && c.name) crm = `${oneLine(c.name)} (${c.crmUserId}), the name in ${c.file}:${c.line}`;
+  return { crm, outreach: user(known.outreach, c.outreachUserId) };
+}
+
+function pairLines(pad: string, c: Change): string[] {
+  const users = usersOf(c);
+  return [`${pad}   CRM user:      ${users.crm}`, `${pad}   Outreach user: ${users.outreach}`];
+}
+
+interface Removal {
+  remove: RemoveChange;
+  /** The addition of a replace: the same CRM user or the same Outreach user mapped again. */
+  partner?: { add: AddChange; same: 'crm' | 'outreach' };
+}
+
+function removalStep(n: string, removal: Removal, partnerStep: string | undefined): string[] {
+  const { remove, partner } = removal;
+  const pad = ' '.repeat(n.length);
+  const lines = [`${n} Search for ${remove.crmUserId} and remove its mapping:`, ...pairLines(pad, remove)];
+  if (partner && partnerStep) {
+    lines.push(partner.same === 'crm'
+      ? `${pad}   (step ${partnerStep} maps this CRM user again, to Outreach user ${partner.add.outreachUserId})`
+      : `${pad}   (step ${partnerStep} maps this Outreach user again, to CRM user ${partner.add.crmUserId})`);
+  }
+  return lines;
+}
+
+function additionStep(n: string, add: AddChange): string[] {
+  const pad = ' '.repeat(n.length);
+  return [`${n} Add a mapping:`, ...pairLines(pad, add), `${pad}   Save.`];
+}
+
+export function renderChecklist(plan: Plan): string {
+  const out: string[] = [
+    `Checklist for the CRM plugin's user mappings (plan for ${plan.store})`,
+    '',
+    'mapsync does not click anything in the plugin screen: the plugin\'s mapping list has no public',
+    'API, so these steps are for you to carry out by hand, and mapsync cannot check them afterwards.',
+    `They assume the plugin's list matched ${plan.store} before this plan. Open the list here:`,
+    ...PLUGIN_SCREENS.map((s) => `  - ${s}`),
+    '',
+  ];
+
+  if (hasErrors(plan)) {
+    const n = plan.errors!.length;
+    out.push(`No checklist: the plan has ${plural(n, 'error', 'errors')} (users the directories do not know). Fix mappings/ and plan again.`);
+    return out.join('\n') + '\n';
+  }
+  if (!hasChanges(plan)) {
+    out.push('Nothing to do: the plan has no changes.');
+    return out.join('\n') + '\n';
+  }
+
+  // Risk first: the guard's verdict and every warning come before the first step.
+  if (plan.warnings.length > 0) {
+    out.push('Before you start:');
+    for (const w of plan.warnings) out.push(`  ! ${w.code}: ${oneLine(w.message)}`);
+    out.push('');
+  }
+
+  // Display order (by CRM user ID) within each half; a re-pointed pair's removal names the
+  // addition step that maps its user again, so the admin is not surprised to see it come back.
+  const removals: Removal[] = [];
+  const additions: AddChange[] = [];
+  for (const g of groupChanges(plan.changes)) {
+    if (g.kind === 'remove') removals.push({ remove: g.remove });
+    if (g.kind === 'replace') removals.push({ remove: g.remove, partner: { add: g.add, same: g.same } });
+    if (g.kind !== 'remove') additions.push(g.add);
+  }
+
+  const width = `${count(removals.length + additions.length)}.`.length;
+  const stepNo = (i: number) => `${count(i)}.`.padStart(width);
+  const additionStepOf = new Map<AddChange, number>();
+  additions.forEach((a, i) => additionStepOf.set(a, removals.length + i + 1));
+
+  if (removals.length > 0) {
+    out.push(
+      `First remove ${plural(removals.length, 'mapping', 'mappings')}: the plugin cannot map a user who is still mapped`,
+      '("Unable to save because of a server issue"). Search by the CRM user ID: searching by name finds nothing.',
+      '',
+    );
+    removals.forEach((r, i) => {
+      const again = r.partner ? count(additionStepOf.get(r.partner.add)!) : undefined;
+      out.push(...removalStep(stepNo(i + 1), r, again));
+    });
+    out.push('');
+  }
+  if (additions.length > 0) {
+    out.push(`${removals.length > 0 ? 'Then add' : 'Add'} ${plural(additions.length, 'mapping', 'mappings')}:`, '');
+    additions.forEach((a, i) => out.push(...additionStep(stepNo(removals.length + i + 1), a)));
+    out.push('');
+  }
+  out.push(`${plural(removals.length + additions.length, 'step', 'steps')}: ${plural(removals.length, 'removal', 'removals')}, then ${plural(additions.length, 'addition', 'additions')}.`);
+  return out.join('\n') + '\n';
+}
