@@ -7,6 +7,7 @@ const factories: Record<string, () => Promise<StoreFactory>> = {
   file: async () => (await import('./fileStore.js')).createFileStore,
   salesforce: async () => (await import('./salesforceStore.js')).createSalesforceStore,
   outreach: async () => (await import('./outreachStore.js')).createOutreachStore,
+  dynamics: async () => (await import('./dynamicsStore.js')).createDynamicsStore,
 };
 
 export function parseStoreSpec(spec: string): { kind: string; argument: string | undefined } {

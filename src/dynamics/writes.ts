@@ -1,0 +1,111 @@
+// Writing the mapping column: one PATCH systemusers(<id>) per user, grouped in $batch requests of
+// at most 1,000 independent operations (outside change sets, continue-on-error), so one failed
+// row fails alone and every other row's answer is still known.
+import type { Change } from '../model.js';
+import { describeFailure, isTransient, type DataverseFailure } from './apiError.js';
+import type { DataverseClient } from './client.js';
+import { sendBatch } from './batch.js';
+
+/** Dataverse's ceiling for one $batch. */
+export const BATCH_OPERATIONS = 1000;
+
+/** One column write on one systemuser, standing for one change or for a remove + add pair. */
+export interface ColumnWrite {
+  systemuserid: string;
+  /** The new column value; null clears it. */
+  value: number | null;
+  /** Positions in the changes list that this write settles. */
+  changeIndexes: number[];
+}
+
+/**
+ * Turns changes into column writes. A re-point of one systemuser (remove + add) is one PATCH of
+ * the new value. Pure clears come first, like the changes themselves.
+ */
+export function columnWrites(changes: readonly Change[]): ColumnWrite[] {
+  const byUser = new Map<string, ColumnWrite>();
+  const order: ColumnWrite[] = [];
+  changes.forEach((change, index) => {
+    const existing = byUser.get(change.crmUserId);
+    if (existing) {
+      existing.changeIndexes.push(index);
+      if (change.action === 'add') existing.value = change.outreachUserId;
+      return;
+    }
+    const write: ColumnWrite = { systemuserid: change.crmUserId, value: change.action === 'add' ? change.outreachUserId : null, changeIndexes: [index] };
+    byUser.set(change.crmUserId, write);
+    order.push(write);
+  });
+  return [...order.filter((w) => w.value === null), ...order.filter((w) => w.value !== null)];
+}
+
+export interface WriteOutcome {
+  write: ColumnWrite;
+  ok: boolean;
+  error?: string;
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let start = 0; start < items.length; start += size) out.push(items.slice(start, start + size));
+  return out;
+}
+
+async function inParallel<T>(items: readonly T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await task(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/**
+ * Sends the writes and reports each outcome as soon as it is known. Clears and sets never share
+ * a batch, and every clear is answered before any set leaves, so an Outreach id freed by a clear
+ * is free before it is set elsewhere. A row that failed transiently (429 / 5xx inside the batch)
+ * is sent again in a later batch, alone with the others like it; only rows without a reported
+ * outcome are ever re-sent. A batch that fails as a whole is retried by the client (setting a
+ * column to a value means the same thing twice); when it fails for good, its rows are reported
+ * (as unknown if an attempt got no answer) and the error is thrown for the caller to settle the rest.
+ */
+export async function sendWrites(client: DataverseClient, field: string, writes: readonly ColumnWrite[], onOutcome: (outcome: WriteOutcome) => Promise<void>, maxRowRetries = 2): Promise<void> {
+  let pending = [...writes];
+  for (let pass = 0; pending.length > 0; pass++) {
+    const again: ColumnWrite[] = [];
+    for (const group of [pending.filter((w) => w.value === null), pending.filter((w) => w.value !== null)]) {
+      let stop: unknown;
+      await inParallel(chunks(group, BATCH_OPERATIONS), client.gate.limit, async (chunk) => {
+        // After a batch failed for good, the rest are not sent: the caller reports them as not sent.
+        if (stop !== undefined) return;
+        let noAnswer: DataverseFailure | undefined;
+        let answers: (DataverseFailure | undefined)[];
+        try {
+          answers = await sendBatch(client, field, chunk, (f) => (noAnswer = f));
+        } catch (err) {
+          if (noAnswer !== undefined) {
+            const error = `outcome unknown: an attempt ended without an answer (${describeFailure(noAnswer)}) and may have been applied; run plan again to see`;
+            for (const write of chunk) await onOutcome({ write, ok: false, error });
+          }
+          stop ??= err;
+          return;
+        }
+        for (let i = 0; i < chunk.length; i++) {
+          const write = chunk[i]!;
+          const failure = answers[i];
+          if (failure === undefined) {
+            await onOutcome({ write, ok: true });
+            continue;
+          }
+          if ((isTransient(failure) || failure.status === 429) && pass < maxRowRetries) {
+            again.push(write);
+            continue;
+          }
+          const unknown = noAnswer === undefined ? '' : `; outcome unknown: an earlier attempt got no answer (${describeFailure(noAnswer)}) and may have been applied`;
+          await onOutcome({ write, ok: false, error: describeFailure(failure) + unknown });
+        }
+      });
+      if (stop !== undefined) throw stop;
+    }
+    pending = again;
+  }
+}

@@ -1,0 +1,110 @@
+// The `dynamics` store: each mapping lives on the Dynamics 365 systemuser row, in a whole-number
+// column (default new_outreachuserid) holding the Outreach user id; null means not mapped. Reads
+// are one paged read of systemusers; writes are $batch requests of independent PATCHes.
+//
+// Dataverse has no lock a client can take on a set of rows. lock() therefore locks a local file
+// in the state directory, as the Salesforce store does, so two applies from the same checkout
+// never interleave (a killed apply's lock is taken over at once); across machines, the CI
+// workflow's concurrency group runs one apply at a time, and every apply re-reads the org and
+// re-checks the plan's live fingerprint before writing.
+import { mkdir } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { MapsyncError } from '../errors.js';
+import { lockStoreFile } from './file/lock.js';
+import type { Change, ChangeResult, LiveMapping, LiveState, Warning } from '../model.js';
+import { dynamicsDirectory } from '../directories/dynamicsDirectory.js';
+import { dynamicsSession, fieldFor } from '../dynamics/session.js';
+import { columnWrites, sendWrites } from '../dynamics/writes.js';
+import type { MappingStore, StoreFactory } from './store.js';
+
+export const createDynamicsStore: StoreFactory = async (argument, context) => {
+  // `dynamics:other_column` overrides the configured column for one run.
+  const field = fieldFor(argument, context.config);
+  const session = dynamicsSession(context, field);
+  const spec = argument ? `dynamics:${field}` : 'dynamics';
+
+  const store: MappingStore = {
+    spec,
+
+    async list(): Promise<LiveState> {
+      const { rows, users } = await session.read();
+      const mappings: LiveMapping[] = [];
+      const warnings: Warning[] = [];
+      for (const row of rows) {
+        const raw = row[field];
+        if (raw === null || raw === undefined) continue;
+        const id = String(row.systemuserid).toLowerCase();
+        const user = users.get(id);
+        if (!user) continue;
+        if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 1) {
+          warnings.push({
+            code: 'live-invalid-value',
+            message: `Dynamics 365 systemuser ${id}${user.name ? ` (${user.name})` : ''} has ${field} = ${JSON.stringify(raw)}, which is not an Outreach user id (a whole number >= 1); it is not treated as a mapping`,
+            crmUserId: id,
+          });
+          continue;
+        }
+        mappings.push({ crmUserId: id, outreachUserId: raw, ...(user.name ? { crmUserName: user.name } : {}) });
+      }
+      mappings.sort((a, b) => (a.crmUserId < b.crmUserId ? -1 : a.crmUserId > b.crmUserId ? 1 : a.outreachUserId - b.outreachUserId));
+      context.log.debug(`Dynamics 365: ${rows.length} systemuser(s), ${mappings.length} with ${field} set; ${session.client.requestCount} request(s) and ${session.client.token.requests} token request(s) so far`);
+      return { mappings, warnings };
+    },
+
+    async apply(changes: readonly Change[], hooks): Promise<ChangeResult[]> {
+      if (changes.length === 0) return [];
+      const results: (ChangeResult | undefined)[] = new Array(changes.length);
+      let done = 0;
+      const stopWaiting = session.client.gate.onWait((notice) => hooks.onProgress?.({ done, total: changes.length, ...notice }));
+      const settle = async (indexes: number[], ok: boolean, error?: string) => {
+        for (const index of indexes) {
+          const result: ChangeResult = ok ? { change: changes[index]!, ok } : { change: changes[index]!, ok, error: error ?? 'failed' };
+          results[index] = result;
+          done += 1;
+          await hooks.onResult(result);
+        }
+        hooks.onProgress?.({ done, total: changes.length });
+      };
+      try {
+        await sendWrites(session.client, field, columnWrites(changes), (outcome) => settle(outcome.write.changeIndexes, outcome.ok, outcome.error));
+      } catch (err) {
+        // Nothing was settled at all: the org could not be reached — say so as an error.
+        if (done === 0) throw err;
+        const reason = err instanceof Error ? err.message : String(err);
+        context.log.warn(reason);
+        if (err instanceof MapsyncError && err.hint) context.log.info(`hint: ${err.hint}`);
+        const unsettled = changes.map((_, i) => i).filter((i) => results[i] === undefined);
+        await settle(unsettled, false, 'not sent: mapsync stopped at an earlier Dynamics 365 error, see above');
+      } finally {
+        stopWaiting();
+      }
+      return results.map((r, i) => r ?? { change: changes[i]!, ok: false, error: 'no result' });
+    },
+
+    async lock() {
+      const dir = context.config.stateDir;
+      await mkdir(dir, { recursive: true });
+      const path = join(dir, 'dynamics.lock');
+      // The file store's lock: one left by an apply killed on this machine is taken over at once.
+      try {
+        return await lockStoreFile(path, relative(process.cwd(), path) || path);
+      } catch (err) {
+        if (err instanceof MapsyncError) {
+          throw new MapsyncError(`another mapsync apply against Dynamics 365 is running from this checkout: ${err.message}`, {
+            hint: 'wait for it to finish (a crashed run\'s lock is taken over at once on the same machine)',
+          });
+        }
+        throw err;
+      }
+    },
+
+    directories() {
+      return { crm: dynamicsDirectory(session) };
+    },
+
+    async close() {
+      // dynamics-web-api keeps idle keep-alive sockets; they are unref'd by Node at exit.
+    },
+  };
+  return store;
+};
