@@ -8,11 +8,15 @@ export const SECRET_ENV_VARS = [
   'SF_SECURITY_TOKEN',
   'SF_REFRESH_TOKEN',
   'SF_CLIENT_SECRET',
+  // The PEM whole; src/salesforce/jwt.ts also masks it line by line.
+  'SF_JWT_KEY',
   'OUTREACH_ACCESS_TOKEN',
   'OUTREACH_CLIENT_SECRET',
   'OUTREACH_REFRESH_TOKEN',
   'DYNAMICS_CLIENT_SECRET',
   'GITHUB_TOKEN',
+  // May write the repository's Actions secrets (the rotated Outreach refresh token).
+  'MAPSYNC_SECRETS_TOKEN',
 ] as const;
 
 const extraSecrets = new Set<string>();

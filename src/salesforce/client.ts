@@ -7,7 +7,8 @@ import { MapsyncError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { registerSecret } from '../secrets.js';
 import { asApiError, describeApiError, errorCode, isNetworkError, isTransient } from './apiError.js';
-import type { SalesforceCredentials } from './credentials.js';
+import { describeFlow, type SalesforceCredentials } from './credentials.js';
+import { requestSessionToken } from './oauthToken.js';
 import { withRetry, type RetryPolicy } from './retry.js';
 
 /** How many times one run may log in again after Salesforce rejects the session. */
@@ -44,35 +45,53 @@ export class SalesforceClient {
 
   static async connect(credentials: SalesforceCredentials, log: Logger, policy: RetryPolicy, timeoutMs: number): Promise<SalesforceClient> {
     const { Connection } = await import('jsforce');
+    log.debug(`Salesforce: signing in with ${describeFlow(credentials)}`);
     if (credentials.kind === 'token') {
       registerSecret(credentials.accessToken);
       const conn = new Connection({ instanceUrl: credentials.instanceUrl, accessToken: credentials.accessToken, version: credentials.apiVersion, logLevel: 'NONE' });
       log.debug(`Salesforce: using SF_ACCESS_TOKEN for ${credentials.instanceUrl} (API v${credentials.apiVersion})`);
       return new SalesforceClient(conn, credentials, log, policy, timeoutMs);
     }
+    // Every flow but a pasted token can sign in again by itself: jsforce calls refreshFn when a
+    // request gets 401 INVALID_SESSION_ID, then repeats the request with the new session.
     let relogins = 0;
-    const password = credentials.password + credentials.securityToken;
+    const refreshFn = (signIn: () => Promise<string>, what: string) => (_c: unknown, callback: (err: Error | null, token?: string) => void) => {
+      relogins += 1;
+      if (relogins > MAX_RELOGINS) {
+        callback(new Error(`Salesforce rejected ${MAX_RELOGINS} fresh sessions in a row`));
+        return;
+      }
+      log.info(`Salesforce: session expired; ${what}`);
+      signIn().then(
+        (token) => callback(null, token),
+        (err: unknown) => callback(asApiError(err)),
+      );
+    };
+    if (credentials.kind === 'login') {
+      warnPasswordFlowOnce(log);
+      const password = credentials.password + credentials.securityToken;
+      const conn: Connection = new Connection({
+        loginUrl: credentials.loginUrl,
+        version: credentials.apiVersion,
+        // jsforce's debug log would print the SOAP answer, session id included.
+        logLevel: 'NONE',
+        refreshFn: refreshFn(() => login(conn, credentials.username, password), 'logging in again'),
+      });
+      await login(conn, credentials.username, password);
+      log.debug(`Salesforce: logged in as ${credentials.username} at ${conn.instanceUrl} (API v${credentials.apiVersion})`);
+      return new SalesforceClient(conn, credentials, log, policy, timeoutMs);
+    }
+    const first = await requestSessionToken(credentials, timeoutMs);
+    const again = credentials.kind === 'jwt' ? 'signing a new JWT assertion' : 'logging in again with the client credentials';
     const conn = new Connection({
-      loginUrl: credentials.loginUrl,
+      instanceUrl: first.instanceUrl,
+      accessToken: first.accessToken,
       version: credentials.apiVersion,
-      // jsforce's debug log would print the SOAP answer, session id included.
       logLevel: 'NONE',
-      // jsforce calls this when a request gets 401 INVALID_SESSION_ID, then repeats the request.
-      refreshFn: (c, callback) => {
-        relogins += 1;
-        if (relogins > MAX_RELOGINS) {
-          callback(new Error(`Salesforce rejected ${MAX_RELOGINS} fresh sessions in a row`));
-          return;
-        }
-        log.info('Salesforce: session expired; logging in again');
-        login(c as Connection, credentials.username, password).then(
-          (token) => callback(null, token),
-          (err: unknown) => callback(asApiError(err)),
-        );
-      },
+      refreshFn: refreshFn(async () => (await requestSessionToken(credentials, timeoutMs)).accessToken, again),
     });
-    await login(conn, credentials.username, password);
-    log.debug(`Salesforce: logged in as ${credentials.username} at ${conn.instanceUrl} (API v${credentials.apiVersion})`);
+    const who = credentials.kind === 'jwt' ? `as ${credentials.username} ` : '';
+    log.debug(`Salesforce: logged in with ${describeFlow(credentials)} ${who}at ${first.instanceUrl} (API v${credentials.apiVersion})`);
     return new SalesforceClient(conn, credentials, log, policy, timeoutMs);
   }
 
@@ -141,18 +160,17 @@ export class SalesforceClient {
     const detail = describeApiError(err);
     const message = asApiError(err).message;
     const refresh = /Unable to refresh session due to: (.*)/.exec(message);
-    if (refresh && this.credentials.kind === 'login') {
-      return new MapsyncError(`Salesforce ended the session and logging in again failed: ${refresh[1]}`, {
-        hint: 'check SF_USERNAME, SF_PASSWORD and SF_SECURITY_TOKEN (a changed password invalidates the security token too)',
-      });
+    if (refresh && this.credentials.kind !== 'token') {
+      return new MapsyncError(`Salesforce ended the session and logging in again failed: ${refresh[1]}`, { hint: RELOGIN_HINT[this.credentials.kind] });
     }
     if (code === 'INVALID_SESSION_ID' || refresh) {
       if (this.credentials.kind === 'token') {
         return new MapsyncError(`SF_ACCESS_TOKEN expired or invalid — Salesforce answered INVALID_SESSION_ID for ${what}`, {
-          hint: 'get a fresh token (e.g. `sf org display --verbose`), or set SF_LOGIN_URL + SF_USERNAME + SF_PASSWORD so mapsync can log in again by itself',
+          hint: 'get a fresh token (e.g. `sf org display --verbose`), or use the JWT bearer flow (SF_CLIENT_ID + SF_USERNAME + SF_JWT_KEY + SF_LOGIN_URL) so mapsync can log in again by itself',
         });
       }
-      return new MapsyncError(`Salesforce keeps rejecting the session of ${this.credentials.username} (INVALID_SESSION_ID) even after logging in again`, {
+      const whose = this.credentials.kind === 'client-credentials' ? "the connected app's Run As user" : this.credentials.username;
+      return new MapsyncError(`Salesforce keeps rejecting the session of ${whose} (INVALID_SESSION_ID) even after logging in again`, {
         hint: 'check that the user is active, has "API Enabled", and that no IP or session restriction blocks it',
       });
     }
@@ -186,6 +204,24 @@ export class SalesforceClient {
     }
     return new MapsyncError(`Salesforce: ${what} failed (${detail})`);
   }
+}
+
+/** What to check when signing in again failed, by flow. */
+const RELOGIN_HINT: Record<Exclude<SalesforceCredentials['kind'], 'token'>, string> = {
+  login: 'check SF_USERNAME, SF_PASSWORD and SF_SECURITY_TOKEN (a changed password invalidates the security token too)',
+  jwt: 'check that the connected app still holds the certificate of SF_JWT_KEY and that SF_USERNAME is still pre-authorized and active',
+  'client-credentials': "check SF_CLIENT_SECRET (a rotated consumer secret) and that the connected app's Run As user is active",
+};
+
+let warnedPasswordFlow = false;
+
+/** Once per run: SOAP login() goes away, and the JWT bearer flow is the unattended way in. */
+function warnPasswordFlowOnce(log: Logger): void {
+  if (warnedPasswordFlow) return;
+  warnedPasswordFlow = true;
+  log.warn(
+    "Salesforce retires the username/password login (SOAP login(), API 65.0, Summer '27): switch to the JWT bearer flow (SF_CLIENT_ID + SF_USERNAME + SF_JWT_KEY + SF_LOGIN_URL; README, \"salesforce store\")",
+  );
 }
 
 async function login(conn: Connection, username: string, password: string): Promise<string> {

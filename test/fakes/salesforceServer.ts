@@ -2,10 +2,11 @@
 // mapsync relies on (see PLATFORM-FACTS "Salesforce"): SOQL query batches of 2,000 with
 // nextRecordsUrl, `attributes` on records, the 16,384-byte URI limit (414), sObject Collections
 // retrieve (≤ 2,000 IDs, null for unknown) and update (≤ 200 records, each ID once, per-record
-// results in order), /limits, error bodies [{"message","errorCode"}], and the SOAP login.
+// results in order), /limits, error bodies [{"message","errorCode"}], the SOAP login, and the OAuth token endpoint (salesforceOAuth.ts).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { FakeSalesforceOAuth, type FakeOAuthOptions } from './salesforceOAuth.js';
 
 export interface FakeUser {
   Id: string;
@@ -66,6 +67,8 @@ export interface FakeSalesforceOptions {
   customFields?: string[];
   batchSize?: number;
   daily?: { max: number; remaining: number };
+  /** A connected app: enables the OAuth token endpoint (JWT bearer, client credentials). */
+  oauth?: FakeOAuthOptions;
 }
 
 const MAX_URI_BYTES = 16_384;
@@ -97,6 +100,8 @@ export class FakeSalesforce {
   /** The SOAP login's credentials; change `password` to simulate a password reset. */
   username: string | undefined;
   password: string | undefined;
+  /** The OAuth token endpoint, when the org has a connected app (options.oauth). */
+  readonly oauth: FakeSalesforceOAuth | undefined;
 
   constructor(options: FakeSalesforceOptions = {}) {
     this.apiVersion = options.apiVersion ?? '62.0';
@@ -106,6 +111,7 @@ export class FakeSalesforce {
     this.customFields = new Set(options.customFields ?? ['Outreach_User_Id__c']);
     this.batchSize = options.batchSize ?? 2000;
     this.daily = options.daily ?? { max: 15000, remaining: 14000 };
+    this.oauth = options.oauth && new FakeSalesforceOAuth(options.oauth, (token) => this.tokens.add(token), () => this.url);
   }
 
   async start(): Promise<this> {
@@ -164,6 +170,9 @@ export class FakeSalesforce {
     try {
       if (Buffer.byteLength(rawUrl) > MAX_URI_BYTES) return send(414, '<html><body>414 URI Too Long</body></html>', 'text/html');
       if (method === 'POST' && path.startsWith('/services/Soap/u/')) return send(...this.soapLogin(text));
+      if (method === 'POST' && path === '/services/oauth2/token') {
+        return this.oauth ? send(...this.oauth.handle(req.headers['content-type'] ?? '', text)) : send(400, { error: 'invalid_client_id', error_description: 'client identifier invalid' });
+      }
       const injection = this.injections.find((i) => i.times > 0 && i.match(method, rawUrl));
       if (injection) {
         injection.times -= 1;
