@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { MapsyncError } from './errors.js';
+import { closestKey } from './closestKey.js';
 
 export interface SafetyConfig {
   /** The removal guard applies only when the live store holds at least this many mappings. */
@@ -35,18 +36,51 @@ export const CONFIG_FILE = 'mapsync.config.yaml';
 
 type Json = Record<string, unknown>;
 
+/** Every problem with the settings file carries this code (for `--format json`). */
+const CONFIG_INVALID = 'config-invalid';
+
+function configError(message: string, hint?: string): MapsyncError {
+  return new MapsyncError(message, { code: CONFIG_INVALID, hint });
+}
+
+/** An unknown setting, with the known one it most likely meant. */
+function rejectUnknownKeys(json: Json, known: readonly string[], where: string, file: string): void {
+  for (const key of Object.keys(json)) {
+    if (known.includes(key)) continue;
+    const guess = closestKey(key, known);
+    const name = where ? `${where}.${key}` : key;
+    throw configError(
+      `${file}: unknown setting "${name}"${guess ? ` — did you mean ${where ? `${where}.` : ''}${guess}?` : ''}`,
+      `known settings${where ? ` under ${where}` : ''}: ${known.join(', ')}`,
+    );
+  }
+}
+
 function section(raw: Json, key: string, file: string): Json {
   const value = raw[key];
   if (value === undefined || value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new MapsyncError(`${file}: "${key}" must be a mapping`);
+    throw configError(`${file}: "${key}" must be a mapping`);
   }
+  // The keys of a section are the ones its defaults name.
+  const defaults = (DEFAULT_CONFIG as unknown as Record<string, unknown>)[key];
+  if (defaults !== null && typeof defaults === 'object') rejectUnknownKeys(value as Json, Object.keys(defaults), key, file);
   return value as Json;
+}
+
+/** A YAML syntax error as one line: file:line:column and the parser's reason, no excerpt. */
+function yamlSyntaxError(file: string, err: unknown): MapsyncError {
+  const e = err as { message?: string; linePos?: Array<{ line: number; col: number }> };
+  const first = (e.message ?? String(err)).split('\n')[0]!;
+  // The parser ends its first line with " at line L, column C:" before an excerpt.
+  const reason = first.replace(/ at line \d+, column \d+:?\s*$/, '').replace(/:\s*$/, '');
+  const at = e.linePos?.[0];
+  return configError(at ? `${file}:${at.line}:${at.col}: ${reason}` : `${file}: ${reason}`, 'fix the YAML syntax of the settings file');
 }
 
 function pick<T>(value: unknown, fallback: T, check: (v: unknown) => boolean, where: string, expected: string): T {
   if (value === undefined || value === null) return fallback;
-  if (!check(value)) throw new MapsyncError(`${where} must be ${expected}`);
+  if (!check(value)) throw configError(`${where} must be ${expected}`);
   return value as T;
 }
 
@@ -61,19 +95,17 @@ export async function loadConfig(path: string | undefined): Promise<Config> {
     text = await readFile(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT' && path === undefined) return structuredClone(DEFAULT_CONFIG);
-    throw new MapsyncError(`cannot read config ${file}: ${(err as Error).message}`);
+    throw configError(`cannot read config ${file}: ${(err as Error).message}`);
   }
   let raw: unknown;
   try {
     raw = parse(text, { maxAliasCount: 100 }) ?? {};
   } catch (err) {
-    throw new MapsyncError(`${file}: ${(err as Error).message.split('\n')[0]}`);
+    throw yamlSyntaxError(file, err);
   }
-  if (typeof raw !== 'object' || Array.isArray(raw) || raw === null) throw new MapsyncError(`${file}: expected a mapping of settings`);
+  if (typeof raw !== 'object' || Array.isArray(raw) || raw === null) throw configError(`${file}: expected a mapping of settings`);
   const json = raw as Json;
-  for (const key of Object.keys(json)) {
-    if (!KNOWN_KEYS.has(key)) throw new MapsyncError(`${file}: unknown setting "${key}"`, { hint: `known settings: ${[...KNOWN_KEYS].join(', ')}` });
-  }
+  rejectUnknownKeys(json, [...KNOWN_KEYS], '', file);
   const safety = section(json, 'safety', file);
   const salesforce = section(json, 'salesforce', file);
   const outreach = section(json, 'outreach', file);

@@ -3,11 +3,17 @@ import type { Command } from 'commander';
 import { MapsyncError } from '../errors.js';
 import { redact } from '../secrets.js';
 import { createContext, type CommandContext, type GlobalOptions } from './context.js';
+import { errorDetails, errorDocument } from './jsonErrors.js';
 
 export type CommandRunner<O> = (options: O, context: CommandContext, args: string[]) => Promise<number>;
 
-export function reportError(err: unknown, debug: boolean): number {
+/**
+ * Reports a failure: one line (and a hint) on stderr; with `json`, also the one JSON document
+ * stdout owes a `--format json` caller that got no result.
+ */
+export function reportError(err: unknown, debug: boolean, options: { json?: boolean } = {}): number {
   const stderr = (line: string) => process.stderr.write(redact(line) + '\n');
+  if (options.json) process.stdout.write(redact(errorDocument(errorDetails(err))));
   if (err instanceof MapsyncError) {
     stderr(`error: ${err.message}`);
     if (err.hint) stderr(`hint: ${err.hint}`);
@@ -28,11 +34,16 @@ export function action<O>(runner: CommandRunner<O>) {
     const options = received[received.length - 2] as O;
     const args = received.slice(0, -2).filter((a): a is string => typeof a === 'string');
     const globals = command.optsWithGlobals() as GlobalOptions;
+    // Every command with --format json owes stdout one JSON document; once the command has printed
+    // its own (a plan that lists its errors), a later failure adds none.
+    const json = (options as { format?: unknown }).format === 'json';
+    let printed = false;
     try {
-      const context = await createContext(globals);
+      const created = await createContext(globals);
+      const context: CommandContext = { ...created, print: (text) => { printed = true; created.print(text); } };
       process.exitCode = await runner(options, context, args);
     } catch (err) {
-      process.exitCode = reportError(err, Boolean(globals.debug) || process.env.MAPSYNC_DEBUG === '1');
+      process.exitCode = reportError(err, Boolean(globals.debug) || process.env.MAPSYNC_DEBUG === '1', { json: json && !printed });
     }
   };
 }

@@ -1,6 +1,7 @@
 // The mapsync command line: global flags, then one thin module per command.
 import { Command } from 'commander';
 import { reportError } from './action.js';
+import { argvWantsJson, errorDocument } from './jsonErrors.js';
 import { redact } from '../secrets.js';
 import { registerValidate } from './commands/validate.js';
 import { registerFmt } from './commands/fmt.js';
@@ -20,7 +21,16 @@ const program = new Command('mapsync')
   .option('--no-color', 'plain output even on a terminal')
   .showHelpAfterError('(run with --help for usage)')
   // commander prints argument errors itself ("argument 'VALUE' is invalid"): mask secrets there too.
-  .configureOutput({ outputError: (text, write) => write(redact(text)) })
+  // With --format json, the usage error is also stdout's one JSON document (CONTRACT §3).
+  .configureOutput({
+    outputError: (text, write) => {
+      write(redact(text));
+      if (argvWantsJson(process.argv)) {
+        const message = text.split('\n')[0]!.replace(/^error: /, '');
+        process.stdout.write(redact(errorDocument([{ code: 'usage', message }])));
+      }
+    },
+  })
   .configureHelp({ showGlobalOptions: true });
 
 registerValidate(program);
@@ -35,5 +45,5 @@ registerShow(program);
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  process.exitCode = reportError(err, process.argv.includes('--debug'));
+  process.exitCode = reportError(err, process.argv.includes('--debug'), { json: argvWantsJson(process.argv) });
 }

@@ -11,11 +11,12 @@ export async function findMappingFiles(dir: string, cwd: string = process.cwd())
   const info = await stat(root).catch(() => undefined);
   if (info === undefined) {
     throw new MapsyncError(`mappings folder "${dir}" does not exist`, {
+      code: 'mappings-folder-missing',
       hint: 'run mapsync from the repository root, or pass --dir (or set mappingsDir in mapsync.config.yaml)',
     });
   }
   if (!info.isDirectory()) {
-    throw new MapsyncError(`"${dir}" is not a folder`, { hint: 'pass the folder that holds the mapping files with --dir' });
+    throw new MapsyncError(`"${dir}" is not a folder`, { code: 'mappings-folder-missing', hint: 'pass the folder that holds the mapping files with --dir' });
   }
   const found: string[] = [];
   await walk(root, found);

@@ -3,6 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import { closestKey } from '../closestKey.js';
+
+export { closestKey };
 
 // ajv-formats is CommonJS: under Node's ESM interop its function is the module itself.
 type FormatsPlugin = (ajv: Ajv2020, formats: string[]) => Ajv2020;
@@ -103,35 +106,6 @@ export function describeSchemaError(error: ErrorObject, sourceOf: (pointer: stri
     default:
       return { pointer, target: 'value', message: `${field || 'file'} ${error.message ?? 'is invalid'}` };
   }
-}
-
-/** The allowed key a typo most likely meant: same letters ignoring case, or within two edits. */
-export function closestKey(key: string, allowed: readonly string[]): string | undefined {
-  const lower = key.toLowerCase();
-  const sameCase = allowed.find((k) => k.toLowerCase() === lower);
-  if (sameCase) return sameCase;
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of allowed) {
-    const distance = editDistance(lower, candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 function shapeOf(value: unknown): string {

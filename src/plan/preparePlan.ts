@@ -40,6 +40,8 @@ export async function preparePlan(context: CommandContext, options: PrepareOptio
     const count = loaded.errors.length;
     if (count > ERRORS_SHOWN) context.log.info(`… and ${count - ERRORS_SHOWN} more`);
     throw new MapsyncError(`${count} ${count === 1 ? 'error' : 'errors'} in ${shown} — no plan was made`, {
+      code: 'invalid-mapping-files',
+      details: loaded.errors.map(({ code, message, file, line, column }) => ({ code, message, file, line, column })),
       hint: `run \`mapsync validate${mappingsDir === 'mappings' ? '' : ` --dir ${shown}`}\` and fix them first`,
     });
   }

@@ -19,7 +19,7 @@ export async function openStore(spec: string, context: StoreContext): Promise<Ma
   const { kind, argument } = parseStoreSpec(spec);
   const load = factories[kind];
   if (!load) {
-    throw new MapsyncError(`unknown store "${spec}"`, { hint: `use one of: file:PATH, ${Object.keys(factories).filter((k) => k !== 'file').join(', ')}` });
+    throw new MapsyncError(`unknown store "${spec}"`, { code: 'unknown-store', hint: `use one of: file:PATH, ${Object.keys(factories).filter((k) => k !== 'file').join(', ')}` });
   }
   return (await load())(argument, context);
 }
