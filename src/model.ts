@@ -54,6 +54,10 @@ export interface AddChange {
   action: 'add';
   crmUserId: CrmUserId;
   outreachUserId: OutreachUserId;
+  /** The names the directories (or the live store) give the two users, when they know them. */
+  crmUserName?: string;
+  outreachUserName?: string;
+  /** The YAML `name`: what the author claims; shown beside the directories' names where it differs. */
   name?: string;
   file: string;
   line: number;
@@ -89,8 +93,11 @@ export interface PlanError {
 }
 
 export interface PlanSummary {
+  /** Counts of `changes` by action: every removal is counted here, also those inside a replace. */
   add: number;
   remove: number;
+  /** Remove + add pairs that share a CRM user or an Outreach user, shown (and headlined) as one replace. */
+  replace: number;
   unchanged: number;
 }
 

@@ -5,6 +5,7 @@ import { checkUserId } from '../desired/salesforceId.js';
 import { MapsyncError } from '../errors.js';
 import type { Change, Plan } from '../model.js';
 import { readJsonFile } from '../jsonFile.js';
+import { countReplaces } from '../plan/render/changeGroups.js';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -51,8 +52,12 @@ export async function readPlanFile(path: string): Promise<Plan> {
   if (adds !== summary.add || changes.length - adds !== summary.remove) throw damaged(shown, '"summary" does not match "changes"');
   const firstAdd = changes.findIndex((c) => c.action === 'add');
   if (firstAdd >= 0 && changes.slice(firstAdd).some((c) => c.action === 'remove')) throw damaged(shown, 'every remove must come before the adds');
+  // `summary.replace` is derived from `changes`, so it is recounted rather than trusted: plans
+  // saved before it existed read the same as new ones.
+  const replace = countReplaces(changes);
   const warnings = raw.warnings ?? [];
   if (!Array.isArray(warnings)) throw damaged(shown, '"warnings" must be a list');
   if (raw.errors !== undefined && !Array.isArray(raw.errors)) throw damaged(shown, '"errors" must be a list');
-  return { ...(raw as unknown as Plan), changes, warnings };
+  const plan = raw as unknown as Plan;
+  return { ...plan, summary: { add: adds, remove: changes.length - adds, replace, unchanged: summary.unchanged as number }, changes, warnings };
 }

@@ -12,6 +12,7 @@ import { desiredFingerprint, liveFingerprint } from './fingerprint.js';
 import { findLiveDuplicates } from './liveDuplicates.js';
 import { comparePairs, pairKey } from './order.js';
 import { removalGuard } from './removalGuard.js';
+import { countReplaces } from './render/changeGroups.js';
 
 export interface PlanInput {
   storeSpec: string;
@@ -74,15 +75,17 @@ export async function computePlanDetails(input: PlanInput): Promise<PlanDetails>
   for (const m of desired.mappings) {
     const livePair = liveOf.get(m);
     if (livePair) unchanged++;
-    else adds.push(addOf(m));
+    else adds.push(addOf(m, lookups));
     checkDesired(m, livePair, lookups, errors, mappingWarnings);
   }
+  fillNamesFromLive(adds, liveMappings);
   removes.sort(comparePairs);
   adds.sort(comparePairs);
   mappingWarnings.sort((a, b) => comparePairs(a as Required<Warning>, b as Required<Warning>));
   errors.sort(compareLocations);
 
-  const summary = { add: adds.length, remove: removes.length, unchanged };
+  const changes = [...removes, ...adds];
+  const summary = { add: adds.length, remove: removes.length, replace: countReplaces(changes), unchanged };
   const guard = removalGuard(summary, input.safety);
   const warnings: Warning[] = [
     ...(guard ? [guard] : []),
@@ -97,7 +100,7 @@ export async function computePlanDetails(input: PlanInput): Promise<PlanDetails>
     liveFingerprint: liveFingerprint(live),
     desiredFingerprint: desiredFingerprint(desired),
     summary,
-    changes: [...removes, ...adds],
+    changes,
     warnings,
   };
   if (errors.length > 0) plan.errors = errors;
@@ -121,10 +124,36 @@ function removeOf(m: LiveMapping): RemoveChange {
   return change;
 }
 
-function addOf(m: DesiredMapping): AddChange {
+/** An add named by the directories (the reviewer's view of both sides) and by the YAML's claim. */
+function addOf(m: DesiredMapping, lookups: DirectoryLookups): AddChange {
   const change: AddChange = { action: 'add', crmUserId: m.crmUserId, outreachUserId: m.outreachUserId, file: m.location.file, line: m.location.line };
+  const crmUserName = lookups.crm?.users.get(m.crmUserId)?.name;
+  const outreachUserName = lookups.outreach?.users.get(m.outreachUserId)?.name;
+  if (crmUserName !== undefined) change.crmUserName = crmUserName;
+  if (outreachUserName !== undefined) change.outreachUserName = outreachUserName;
   if (m.name !== undefined) change.name = m.name;
   return change;
+}
+
+/**
+ * Without a directory, the live store may still know a name: a CRM user re-pointed to another
+ * seat, or a seat handed to another CRM user, is named by the live mapping it leaves. The maps
+ * are built only when an add still lacks a name, so a plan without adds pays nothing.
+ */
+function fillNamesFromLive(adds: AddChange[], live: readonly LiveMapping[]): void {
+  if (!adds.some((a) => a.crmUserName === undefined || a.outreachUserName === undefined)) return;
+  const crmNames = new Map<CrmUserId, string>();
+  const outreachNames = new Map<OutreachUserId, string>();
+  for (const m of live) {
+    if (m.crmUserName !== undefined && !crmNames.has(m.crmUserId)) crmNames.set(m.crmUserId, m.crmUserName);
+    if (m.outreachUserName !== undefined && !outreachNames.has(m.outreachUserId)) outreachNames.set(m.outreachUserId, m.outreachUserName);
+  }
+  for (const a of adds) {
+    const crmUserName = a.crmUserName ?? crmNames.get(a.crmUserId);
+    const outreachUserName = a.outreachUserName ?? outreachNames.get(a.outreachUserId);
+    if (crmUserName !== undefined) a.crmUserName = crmUserName;
+    if (outreachUserName !== undefined) a.outreachUserName = outreachUserName;
+  }
 }
 
 function compareLocations(a: PlanError, b: PlanError): number {

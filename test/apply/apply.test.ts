@@ -32,7 +32,7 @@ describe('apply PLANFILE', () => {
   it('applies a saved plan: removes, then adds', async () => {
     const dir = await project([...pairs(2, 2), { crm: 9, outreach: 1, name: 'New Owner' }], pairs(3));
     const plan = await savePlan(dir);
-    expect(plan.summary).toEqual({ add: 1, remove: 1, unchanged: 2 });
+    expect(plan.summary).toEqual({ add: 1, remove: 1, replace: 1, unchanged: 2 });
     const r = await runCli(['apply', 'plan.json'], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('Apply complete: 1 added, 1 removed.');
@@ -197,7 +197,7 @@ describe('snapshot, journal and job summary', () => {
     ]);
     // The snapshot is itself a file store: planning against it shows the way back.
     const back = await runCli(['plan', '--store', `file:${snapshotPath}`, '--format', 'json'], { cwd: dir });
-    expect(JSON.parse(back.stdout).summary).toEqual({ add: 1, remove: 1, unchanged: 1 });
+    expect(JSON.parse(back.stdout).summary).toEqual({ add: 1, remove: 1, replace: 0, unchanged: 1 });
 
     const lines = (await readFile(join(dir, '.mapsync/journal.jsonl'), 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l));
     expect(lines.map((l) => l.event)).toEqual(['start', 'change', 'change', 'end']);

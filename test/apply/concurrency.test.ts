@@ -103,7 +103,7 @@ describe('an apply killed with SIGKILL', () => {
     const saved = await runCli(['plan', '--out', 'plan.json'], { cwd: dir, timeoutMs: 120_000 });
     expect(saved.code, saved.stderr).toBe(0);
     const plan = JSON.parse(await readFile(join(dir, 'plan.json'), 'utf8'));
-    expect(plan.summary).toEqual({ add: 10, remove: 50_000, unchanged: 0 });
+    expect(plan.summary).toEqual({ add: 10, remove: 50_000, replace: 0, unchanged: 0 });
 
     const journalPath = join(dir, '.mapsync/journal.jsonl');
     const child = spawn(process.execPath, [CLI, 'apply', 'plan.json', '--force'], { cwd: dir, env: cleanEnv(), stdio: 'ignore' });

@@ -123,7 +123,7 @@ describe('file store', () => {
     const r = await runCli(['plan', '--store', 'file:./org/live.json', '--format', 'json'], { cwd: dir });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).store).toBe('file:org/live.json');
-    expect(JSON.parse(r.stdout).summary).toEqual({ add: 0, remove: 0, unchanged: 1 });
+    expect(JSON.parse(r.stdout).summary).toEqual({ add: 0, remove: 0, replace: 0, unchanged: 1 });
   });
   it('removes every copy of a pair the file holds twice, so one apply converges', async () => {
     const doubled = [...pairs(2), { crm: 2, outreach: 2, name: 'User 2' }];

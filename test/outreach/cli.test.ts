@@ -52,7 +52,7 @@ describe('mapsync plan --store outreach', () => {
     expect(result.code).toBe(0);
     const plan = JSON.parse(result.stdout);
     expect(plan.store).toBe('outreach');
-    expect(plan.summary).toEqual({ add: 1, remove: 0, unchanged: 1 });
+    expect(plan.summary).toEqual({ add: 1, remove: 0, replace: 0, unchanged: 1 });
     expect(plan.changes).toMatchObject([{ action: 'add', crmUserId: crmId(2), outreachUserId: 2, file: 'mappings/team.yaml', line: 5 }]);
     expect(plan.warnings.map((w: { code: string }) => w.code)).toContain('outreach-user-locked');
     expect(fake.log.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['GET /users 200', 'GET /users 200']);
@@ -77,7 +77,7 @@ describe('mapsync plan --store outreach', () => {
     const result = await run(['plan', '--store', 'outreach', '--format', 'json']);
     expect(result.code).toBe(0);
     const plan = JSON.parse(result.stdout);
-    expect(plan.summary).toEqual({ add: 1, remove: 0, unchanged: 0 });
+    expect(plan.summary).toEqual({ add: 1, remove: 0, replace: 0, unchanged: 0 });
     expect(plan.warnings).toContainEqual(expect.objectContaining({ code: 'live-invalid-value', outreachUserId: 3 }));
     expectNoSecrets(result, fake);
   });
@@ -106,7 +106,7 @@ describe('mapsync plan --store outreach', () => {
     expect(imported.code, imported.stderr).toBe(0);
     const plan = await run(['plan', '--store', 'outreach', '--detailed-exitcode', '--format', 'json']);
     expect(plan.code, plan.stderr).toBe(0);
-    expect(JSON.parse(plan.stdout).summary).toEqual({ add: 0, remove: 0, unchanged: 3 });
+    expect(JSON.parse(plan.stdout).summary).toEqual({ add: 0, remove: 0, replace: 0, unchanged: 3 });
     expect(fake.log.filter((r) => r.method === 'PATCH')).toEqual([]);
     expectNoSecrets(imported, fake);
   });

@@ -13,7 +13,7 @@ describe('computePlan: the diff', () => {
       desired: desired([[3, 30], [1, 10], [2, 21]]),
       live: live([[1, 10], [2, 20], [4, 40]]),
     });
-    expect(plan.summary).toEqual({ add: 2, remove: 2, unchanged: 1 });
+    expect(plan.summary).toEqual({ add: 2, remove: 2, replace: 1, unchanged: 1 });
     expect(plan.changes.map((c) => [c.action, c.crmUserId, c.outreachUserId])).toEqual([
       ['remove', crmId(2), 20],
       ['remove', crmId(4), 40],
@@ -43,7 +43,7 @@ describe('computePlan: the diff', () => {
   it('is empty when live equals desired, whatever the order', async () => {
     const plan = await computePlan({ ...base, desired: desired([[1, 10], [2, 20]]), live: live([[2, 20], [1, 10]]) });
     expect(plan.changes).toEqual([]);
-    expect(plan.summary).toEqual({ add: 0, remove: 0, unchanged: 2 });
+    expect(plan.summary).toEqual({ add: 0, remove: 0, replace: 0, unchanged: 2 });
     expect(plan.warnings).toEqual([]);
   });
 
@@ -56,12 +56,13 @@ describe('computePlan: the diff', () => {
     expect(other.liveFingerprint).not.toBe(plan.liveFingerprint);
   });
 
-  it('shows a re-pointed seat as a remove plus an add', async () => {
+  it('shows a re-pointed seat as a remove plus an add, counted as one replace, the add named from the live store', async () => {
     const plan = await computePlan({ ...base, desired: desired([[1, 11]]), live: live([[1, 10, 'Ada', 'Ada']]) });
     expect(plan.changes).toEqual([
       { action: 'remove', crmUserId: crmId(1), outreachUserId: 10, crmUserName: 'Ada', outreachUserName: 'Ada' },
-      { action: 'add', crmUserId: crmId(1), outreachUserId: 11, file: 'mappings/team.yaml', line: 3 },
+      { action: 'add', crmUserId: crmId(1), outreachUserId: 11, crmUserName: 'Ada', file: 'mappings/team.yaml', line: 3 },
     ]);
+    expect(plan.summary).toMatchObject({ add: 1, remove: 1, replace: 1 });
   });
 });
 
@@ -77,7 +78,7 @@ describe('computePlan: live duplicates', () => {
   it('warns when live maps an Outreach user from two CRM users; the plan converges', async () => {
     const plan = await computePlan({ ...base, desired: desired([[2, 10]]), live: live([[1, 10], [2, 10]]) });
     expect(plan.changes.map((c) => [c.action, c.crmUserId])).toEqual([['remove', crmId(1)]]);
-    expect(plan.summary).toEqual({ add: 0, remove: 1, unchanged: 1 });
+    expect(plan.summary).toEqual({ add: 0, remove: 1, replace: 0, unchanged: 1 });
     const dup = plan.warnings.find((w) => w.code === 'live-duplicate');
     expect(dup).toMatchObject({ outreachUserId: 10, crmUserId: crmId(1) });
     expect(dup!.message).toContain('Outreach user 10 from 2 CRM users');

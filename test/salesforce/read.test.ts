@@ -32,7 +32,7 @@ describe('salesforce store: list', () => {
     const { result, json } = await plan(range(1, 4500).map((n) => ({ crm: n, outreach: n })));
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(json!.summary).toEqual({ add: 0, remove: 0, unchanged: 4500 });
+    expect(json!.summary).toEqual({ add: 0, remove: 0, replace: 0, unchanged: 4500 });
     const queries = sf.dataRequests({ method: 'GET' });
     expect(queries).toHaveLength(3);
     expect(queries[0]!.path).toContain('/query?q=');
@@ -47,7 +47,7 @@ describe('salesforce store: list', () => {
     const { result, json } = await plan(range(1, 3100).map((n) => ({ crm: n, outreach: n })));
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(json!.summary).toEqual({ add: 3050, remove: 0, unchanged: 50 });
+    expect(json!.summary).toEqual({ add: 3050, remove: 0, replace: 0, unchanged: 50 });
     const lookups = sf.dataRequests({ method: 'POST', pathIncludes: '/composite/sobjects/User' });
     expect(lookups.map((r) => r.count)).toEqual([2000, 1050]);
     expect(sf.log.every((r) => r.status !== 414 && Buffer.byteLength(r.path) <= 16_384)).toBe(true);
@@ -65,7 +65,7 @@ describe('salesforce store: list', () => {
     expect(invalid.find((w) => w.crmUserId === userId(2))!.message).toContain('Outreach_User_Id__c = "abc"');
     // User 2's bad value is not a mapping: the desired mapping is an add that overwrites it.
     expect(json!.changes).toEqual([expect.objectContaining({ action: 'add', crmUserId: userId(2), outreachUserId: 12 })]);
-    expect(json!.summary).toEqual({ add: 1, remove: 0, unchanged: 2 });
+    expect(json!.summary).toEqual({ add: 1, remove: 0, replace: 0, unchanged: 2 });
   });
 
   it('reports a desired user Salesforce does not know as an error naming file and line', async () => {
@@ -85,7 +85,7 @@ describe('salesforce store: list', () => {
     const { result, json } = await plan([{ crm: 1, outreach: 5 }], { 'mapsync.config.yaml': 'salesforce:\n  field: Outreach_Id__c\n' }, ['--debug']);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('debug: Salesforce: 1 User(s) with Outreach_Id__c set; 1 request(s) so far, org API usage 1001/15000 today');
-    expect(json!.summary).toEqual({ add: 0, remove: 0, unchanged: 1 });
+    expect(json!.summary).toEqual({ add: 0, remove: 0, replace: 0, unchanged: 1 });
     expect(sf.dataRequests()[0]!.path).toContain('Outreach_Id__c');
   });
 
@@ -93,7 +93,7 @@ describe('salesforce store: list', () => {
     sf.addUser({ Id: userId(1), Name: 'User 1', IsActive: true, Outreach_User_Id__c: '5' });
     const { result, json } = await plan([{ crm: 1, outreach: 5 }], { 'mapsync.config.yaml': 'salesforce:\n  field: outreach_user_id__C\n' });
     expect(result.code).toBe(0);
-    expect(json!.summary).toEqual({ add: 0, remove: 0, unchanged: 1 });
+    expect(json!.summary).toEqual({ add: 0, remove: 0, replace: 0, unchanged: 1 });
   });
 
   it('takes the field from the store spec (--store salesforce:FIELD) and names it in the plan', async () => {
@@ -106,7 +106,7 @@ describe('salesforce store: list', () => {
     expect(result.code).toBe(0);
     const json = JSON.parse(result.stdout) as PlanJson & { store: string };
     expect(json.store).toBe('salesforce:Outreach_Id__c');
-    expect(json.summary).toEqual({ add: 1, remove: 1, unchanged: 0 });
+    expect(json.summary).toEqual({ add: 1, remove: 1, replace: 1, unchanged: 0 });
   });
 
   it('checks a file store plan against Salesforce when Salesforce credentials are present', async () => {
@@ -158,7 +158,7 @@ describe('salesforce store: import and drift', () => {
     expect(imported.code).toBe(0);
     const after = await cli(['plan', '--store', 'salesforce', '--format', 'json'], p.dir, tokenEnv(sf));
     expect(after.code).toBe(0);
-    expect((JSON.parse(after.stdout) as PlanJson).summary).toEqual({ add: 0, remove: 0, unchanged: 3 });
+    expect((JSON.parse(after.stdout) as PlanJson).summary).toEqual({ add: 0, remove: 0, replace: 0, unchanged: 3 });
     const driftAfter = await cli(['drift', '--store', 'salesforce'], p.dir, tokenEnv(sf));
     expect(driftAfter.code).toBe(0);
     // Nothing but apply writes: four commands, no PATCH.

@@ -47,7 +47,7 @@ describe('salesforce store: apply', () => {
     const journal = (await readFile(join(dir, '.mapsync/journal.jsonl'), 'utf8')).trim().split('\n');
     expect(journal.filter((line) => line.includes('"add"')).length).toBeGreaterThanOrEqual(260);
     const after = await planJson(dir);
-    expect(after.summary).toEqual({ add: 0, remove: 0, unchanged: 260 });
+    expect(after.summary).toEqual({ add: 0, remove: 0, replace: 0, unchanged: 260 });
   });
 
   it('clears removed mappings and makes a re-pointed User one write of the new value', async () => {
@@ -55,7 +55,7 @@ describe('salesforce store: apply', () => {
     // 1 stays, 2 is removed, 3 is re-pointed from 3 to 33, 4 is added.
     const dir = await setup([{ crm: 1, outreach: 1 }, { crm: 3, outreach: 33 }, { crm: 4, outreach: 4 }]);
     const before = await planJson(dir);
-    expect(before.summary).toEqual({ add: 2, remove: 2, unchanged: 1 });
+    expect(before.summary).toEqual({ add: 2, remove: 2, replace: 1, unchanged: 1 });
     const result = await cli(['apply', '--store', 'salesforce', '--auto-approve'], dir, tokenEnv(sf));
     expect(result.code).toBe(0);
     // Each User once: the clear of 2 first, in its own request, then the new values of 3 and 4.
@@ -66,7 +66,7 @@ describe('salesforce store: apply', () => {
     const forUser3 = journal.split('\n').filter((line) => line.includes(userId(3)));
     expect(forUser3.some((line) => line.includes('"remove"'))).toBe(true);
     expect(forUser3.some((line) => line.includes('"add"'))).toBe(true);
-    expect((await planJson(dir)).summary).toEqual({ add: 0, remove: 0, unchanged: 3 });
+    expect((await planJson(dir)).summary).toEqual({ add: 0, remove: 0, replace: 0, unchanged: 3 });
   });
 
   it('reports a partial failure (exit 1), keeps the records that succeeded, and converges on a re-run', async () => {
@@ -89,7 +89,7 @@ describe('salesforce store: apply', () => {
     const rerun = await cli(['apply', '--store', 'salesforce', '--auto-approve'], dir, tokenEnv(sf));
     expect(rerun.code).toBe(0);
     expect(patches()[1]!.ids).toEqual([userId(7), userId(21)]);
-    expect((await planJson(dir)).summary).toEqual({ add: 0, remove: 0, unchanged: 30 });
+    expect((await planJson(dir)).summary).toEqual({ add: 0, remove: 0, replace: 0, unchanged: 30 });
   });
 
   it('re-sends only the records that failed with UNABLE_TO_LOCK_ROW, alone, in a later request', async () => {

@@ -11,6 +11,21 @@ export type ChangeGroup =
 
 /** The changes in display order (by CRM user ID, then Outreach user id), re-pointed pairs joined. */
 export function groupChanges(changes: readonly Change[]): ChangeGroup[] {
+  return pairChanges(changes).sort((a, b) => comparePairs(anchor(a), anchor(b)));
+}
+
+/** How many remove + add pairs read as one replace (`summary.replace`); the same pairing as the bodies show. */
+export function countReplaces(changes: readonly Change[]): number {
+  let n = 0;
+  for (const g of pairChanges(changes)) if (g.kind === 'replace') n++;
+  return n;
+}
+
+/**
+ * The one pairing rule: each remove takes the first unpaired add of the same CRM user, else of
+ * the same Outreach user. Every change lands in exactly one group.
+ */
+function pairChanges(changes: readonly Change[]): ChangeGroup[] {
   const addsByCrm = new Map<string, AddChange[]>();
   const addsByOutreach = new Map<number, AddChange[]>();
   const removes: RemoveChange[] = [];
@@ -30,7 +45,7 @@ export function groupChanges(changes: readonly Change[]): ChangeGroup[] {
     groups.push({ kind: 'replace', remove, add, same: sameCrm ? 'crm' : 'outreach' });
   }
   for (const c of changes) if (c.action === 'add' && !paired.has(c)) groups.push({ kind: 'add', add: c });
-  return groups.sort((a, b) => comparePairs(anchor(a), anchor(b)));
+  return groups;
 }
 
 function anchor(group: ChangeGroup): Change {

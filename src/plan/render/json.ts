@@ -7,10 +7,10 @@ type Json = Record<string, unknown>;
 // Optional keys are added one by one (not deleted afterwards) to keep 100,000 changes fast.
 function changeJson(c: Change): Json {
   const json: Json = { action: c.action, crmUserId: c.crmUserId, outreachUserId: c.outreachUserId };
-  if (c.action === 'remove') {
-    if (c.crmUserName !== undefined) json.crmUserName = c.crmUserName;
-    if (c.outreachUserName !== undefined) json.outreachUserName = c.outreachUserName;
-  } else {
+  // Both actions carry the directories' names in the same place; an add then has the YAML's claim.
+  if (c.crmUserName !== undefined) json.crmUserName = c.crmUserName;
+  if (c.outreachUserName !== undefined) json.outreachUserName = c.outreachUserName;
+  if (c.action === 'add') {
     if (c.name !== undefined) json.name = c.name;
     json.file = c.file;
     json.line = c.line;
@@ -36,7 +36,7 @@ export function planJson(plan: Plan): Json {
     store: plan.store,
     liveFingerprint: plan.liveFingerprint,
     desiredFingerprint: plan.desiredFingerprint,
-    summary: { add: plan.summary.add, remove: plan.summary.remove, unchanged: plan.summary.unchanged },
+    summary: { add: plan.summary.add, remove: plan.summary.remove, replace: plan.summary.replace, unchanged: plan.summary.unchanged },
     changes: plan.changes.map(changeJson),
     warnings: plan.warnings.map(warningJson),
   };
