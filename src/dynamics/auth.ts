@@ -37,17 +37,34 @@ export class EntraToken {
 
   private async request(): Promise<string> {
     this.requests += 1;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.attempt();
+      } catch (err) {
+        // A dropped connection or a busy Entra ID is tried again; a refusal is final.
+        if (!(err instanceof TransientTokenFailure) || attempt > this.settings.retries) {
+          this.current = undefined;
+          throw err instanceof TransientTokenFailure ? err.final : err;
+        }
+        const ceiling = Math.min(30_000, this.settings.retryBaseMs * 2 ** (attempt - 1));
+        await new Promise((resolve) => setTimeout(resolve, Math.round(ceiling / 2 + (Math.random() * ceiling) / 2)));
+      }
+    }
+  }
+
+  private async attempt(): Promise<string> {
     const { authorityHost, tenantId, clientId, clientSecret, url, timeoutMs } = this.settings;
     const endpoint = `${authorityHost}/${encodeURIComponent(tenantId)}/oauth2/v2.0/token`;
     const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope: `${url}/.default` });
     let response: Response;
     try {
-      response = await fetch(endpoint, { method: 'POST', body, headers: { accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
+      // At least 10 s: a short data-request timeout (tests) should not starve the one token request.
+      response = await fetch(endpoint, { method: 'POST', body, headers: { accept: 'application/json' }, signal: AbortSignal.timeout(Math.max(timeoutMs, 10_000)) });
     } catch (err) {
-      this.current = undefined;
-      throw new MapsyncError(`cannot reach Microsoft Entra ID at ${authorityHost}: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}`, {
+      const cause = (err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message;
+      throw new TransientTokenFailure(new MapsyncError(`cannot reach Microsoft Entra ID at ${authorityHost}: ${cause}`, {
         hint: 'check the network, and DYNAMICS_AUTHORITY_HOST if it is set',
-      });
+      }));
     }
     const text = await response.text();
     let answer: TokenAnswer = {};
@@ -57,15 +74,22 @@ export class EntraToken {
       // not JSON: reported below with the status
     }
     if (!response.ok || !answer.access_token) {
-      this.current = undefined;
       // AADSTS descriptions carry trace and correlation IDs after the first sentence: keep the reason.
       const reason = (answer.error_description ?? text.slice(0, 200)).split(/\r?\n| Trace ID:/)[0]!.trim();
-      throw new MapsyncError(`Microsoft Entra ID refused the token request (HTTP ${response.status}${answer.error ? `, ${answer.error}` : ''}): ${reason}`, {
+      const failure = new MapsyncError(`Microsoft Entra ID refused the token request (HTTP ${response.status}${answer.error ? `, ${answer.error}` : ''}): ${reason}`, {
         hint: hintFor(answer.error),
       });
+      throw response.status >= 500 || response.status === 429 ? new TransientTokenFailure(failure) : failure;
     }
     registerSecret(answer.access_token);
     return answer.access_token;
+  }
+}
+
+/** A token request that may succeed when tried again; `final` is what the user sees if it does not. */
+class TransientTokenFailure extends Error {
+  constructor(readonly final: MapsyncError) {
+    super(final.message);
   }
 }
 
