@@ -60,21 +60,26 @@ async function inParallel<T>(items: readonly T[], limit: number, task: (item: T)
 }
 
 /**
- * Sends the writes and reports each outcome as soon as it is known. Clears and sets never share
- * a batch, and every clear is answered before any set leaves, so an Outreach id freed by a clear
- * is free before it is set elsewhere. A row that failed transiently (429 / 5xx inside the batch)
- * is sent again in a later batch, alone with the others like it; only rows without a reported
- * outcome are ever re-sent. A batch that fails as a whole is retried by the client (setting a
- * column to a value means the same thing twice); when it fails for good, its rows are reported
- * (as unknown if an attempt got no answer) and the error is thrown for the caller to settle the rest.
+ * Sends the writes and reports each outcome as soon as it is known. The writes are cut, clears
+ * first, into batches of 1,000; every batch holding a clear is answered before any batch of only
+ * sets leaves, and inside a batch Dataverse carries the operations out in order, so an Outreach
+ * id freed by a clear is free before it is set elsewhere — at ceil(writes / 1,000) batches.
+ * A row that failed transiently (429 / 5xx inside the batch) is sent again in a later batch;
+ * only rows without a reported outcome are ever re-sent. A batch that fails as a whole is
+ * retried by the client (setting a column to a value means the same thing twice); when it fails
+ * for good, its rows are reported (as unknown if an attempt got no answer) and the error is
+ * thrown for the caller to settle the rest.
  */
 export async function sendWrites(client: DataverseClient, field: string, writes: readonly ColumnWrite[], onOutcome: (outcome: WriteOutcome) => Promise<void>, maxRowRetries = 2): Promise<void> {
   let pending = [...writes];
   for (let pass = 0; pending.length > 0; pass++) {
     const again: ColumnWrite[] = [];
-    for (const group of [pending.filter((w) => w.value === null), pending.filter((w) => w.value !== null)]) {
+    const batches = chunks([...pending.filter((w) => w.value === null), ...pending.filter((w) => w.value !== null)], BATCH_OPERATIONS);
+    const withClears = batches.filter((b) => b[0]!.value === null);
+    const setsOnly = batches.filter((b) => b[0]!.value !== null);
+    for (const group of [withClears, setsOnly]) {
       let stop: unknown;
-      await inParallel(chunks(group, BATCH_OPERATIONS), client.gate.limit, async (chunk) => {
+      await inParallel(group, client.gate.limit, async (chunk) => {
         // After a batch failed for good, the rest are not sent: the caller reports them as not sent.
         if (stop !== undefined) return;
         let noAnswer: DataverseFailure | undefined;
