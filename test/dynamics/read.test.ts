@@ -36,7 +36,7 @@ describe('dynamics store: list', () => {
     const { result } = await inProject(['plan', '--format', 'json']);
     expect(result.stderr).toBe('');
     const json = JSON.parse(result.stdout) as PlanJson;
-    expect(json.summary).toEqual({ add: 0, remove: 4000, unchanged: 0 });
+    expect(json.summary).toMatchObject({ add: 0, remove: 4000, unchanged: 0 });
     const reads = dv.dataRequests({ method: 'GET' });
     expect(reads).toHaveLength(3);
     expect(reads.every((r) => r.prefer === 'odata.maxpagesize=5000')).toBe(true);

@@ -43,7 +43,7 @@ export async function cli(args: string[], cwd: string, env: Record<string, strin
 export const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 export interface PlanJson {
-  summary: { add: number; remove: number; unchanged: number };
+  summary: { add: number; remove: number; unchanged: number; replace?: number };
   changes: { action: string; crmUserId: string; outreachUserId: number }[];
   warnings: { code: string; message: string; crmUserId?: string }[];
   errors?: { code: string; message: string; file: string; line: number }[];
