@@ -21,6 +21,14 @@ export interface Config {
   safety: SafetyConfig;
   salesforce: { field: string };
   outreach: { field: string };
+  suggest: SuggestConfig;
+}
+
+export interface SuggestConfig {
+  /** The mapping file `suggest --write` adds new pairs to (created when missing). */
+  addTo: string;
+  /** At most this many suggestions are written (and carried by one suggestions PR); the rest are counted. */
+  maxSuggestions: number;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -30,6 +38,7 @@ export const DEFAULT_CONFIG: Config = {
   safety: { minExisting: 10, maxRemovalFraction: 0.25 },
   salesforce: { field: 'Outreach_User_Id__c' },
   outreach: { field: 'custom1' },
+  suggest: { addTo: 'mappings/suggested.yaml', maxSuggestions: 200 },
 };
 
 export const CONFIG_FILE = 'mapsync.config.yaml';
@@ -85,7 +94,7 @@ function pick<T>(value: unknown, fallback: T, check: (v: unknown) => boolean, wh
 }
 
 const isString = (v: unknown) => typeof v === 'string' && v.length > 0;
-const KNOWN_KEYS = new Set(['mappingsDir', 'store', 'stateDir', 'safety', 'salesforce', 'outreach']);
+const KNOWN_KEYS = new Set(['mappingsDir', 'store', 'stateDir', 'safety', 'salesforce', 'outreach', 'suggest']);
 
 /** Reads the config file if present; a missing default file means defaults. */
 export async function loadConfig(path: string | undefined): Promise<Config> {
@@ -109,6 +118,7 @@ export async function loadConfig(path: string | undefined): Promise<Config> {
   const safety = section(json, 'safety', file);
   const salesforce = section(json, 'salesforce', file);
   const outreach = section(json, 'outreach', file);
+  const suggest = section(json, 'suggest', file);
   const d = DEFAULT_CONFIG;
   return {
     mappingsDir: pick(json.mappingsDir, d.mappingsDir, isString, `${file}: mappingsDir`, 'a path'),
@@ -120,5 +130,9 @@ export async function loadConfig(path: string | undefined): Promise<Config> {
     },
     salesforce: { field: pick(salesforce.field, d.salesforce.field, isString, `${file}: salesforce.field`, 'a field API name') },
     outreach: { field: pick(outreach.field, d.outreach.field, isString, `${file}: outreach.field`, 'an attribute name such as custom1') },
+    suggest: {
+      addTo: pick(suggest.addTo, d.suggest.addTo, (v) => isString(v) && /\.ya?ml$/.test(v as string), `${file}: suggest.addTo`, 'the path of a .yaml file under the mappings folder'),
+      maxSuggestions: pick(suggest.maxSuggestions, d.suggest.maxSuggestions, (v) => Number.isInteger(v) && (v as number) >= 1, `${file}: suggest.maxSuggestions`, 'a whole number >= 1'),
+    },
   };
 }

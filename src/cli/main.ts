@@ -11,6 +11,7 @@ import { registerDrift } from './commands/drift.js';
 import { registerImport } from './commands/import.js';
 import { registerRestore } from './commands/restore.js';
 import { registerShow } from './commands/show.js';
+import { registerSuggest } from './commands/suggest.js';
 import { packageVersion } from './version.js';
 
 const program = new Command('mapsync')
@@ -41,6 +42,7 @@ registerDrift(program);
 registerImport(program);
 registerRestore(program);
 registerShow(program);
+registerSuggest(program);
 
 try {
   await program.parseAsync(process.argv);

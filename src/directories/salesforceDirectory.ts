@@ -4,7 +4,7 @@ import type { StoreContext } from '../stores/store.js';
 import type { CrmDirectory, CrmUser } from './directory.js';
 import type { CrmUserId } from '../model.js';
 import { hasSalesforceEnv } from '../salesforce/credentials.js';
-import { retrieveUsers } from '../salesforce/queries.js';
+import { queryAll, retrieveUsers, type UserRecord } from '../salesforce/queries.js';
 import { salesforceSession, type SalesforceSession } from '../salesforce/session.js';
 
 export const USER_FIELDS = ['Id', 'Name', 'Email', 'IsActive'] as const;
@@ -20,12 +20,21 @@ export function salesforceDirectory(session: SalesforceSession): CrmDirectory {
         if (cached) found.set(id, cached);
         else if (!session.unknown.has(id)) missing.push(id);
       }
-      if (missing.length === 0) return found;
+      // After a full listing, an ID not among the users is unknown: no need to ask again.
+      if (missing.length === 0 || session.listedAll) return found;
       const client = await session.connect();
       const records = await retrieveUsers(client, missing, USER_FIELDS);
       for (const [id, record] of records) found.set(id, session.remember({ ...record, Id: record.Id ?? id }));
       for (const id of missing) if (!records.has(id)) session.unknown.add(id);
       return found;
+    },
+    /** Every User, active and inactive: one SOQL query followed through its batches (2,000 each). */
+    async listUsers(): Promise<CrmUser[]> {
+      const client = await session.connect();
+      const records = await queryAll<UserRecord>(client, `SELECT ${USER_FIELDS.join(', ')} FROM User`);
+      const users = records.map((record) => session.remember(record));
+      session.listedAll = true;
+      return users;
     },
   };
 }

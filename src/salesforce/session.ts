@@ -14,6 +14,8 @@ export class SalesforceSession {
   readonly users = new Map<string, CrmUser>();
   /** IDs Salesforce already said it does not know (asked once per run). */
   readonly unknown = new Set<string>();
+  /** Set once every User was read (suggest): `users` then holds everyone Salesforce knows. */
+  listedAll = false;
   private client?: Promise<SalesforceClient>;
 
   constructor(

@@ -57,13 +57,15 @@ function pick<K, U>(index: Map<K, U>, ids: readonly K[]): Map<K, U> {
 function crmDirectory(doc: StoreDocument, shown: string): CrmDirectory | undefined {
   if (!doc.crmUsers) return undefined;
   const users = indexById<CrmUserId, CrmUser>(doc.crmUsers);
-  return { source: shown, findUsers: async (ids) => pick(users, ids) };
+  const all = doc.crmUsers;
+  return { source: shown, findUsers: async (ids) => pick(users, ids), listUsers: async () => all };
 }
 
 function outreachDirectory(doc: StoreDocument, shown: string): OutreachDirectory | undefined {
   if (!doc.outreachUsers) return undefined;
   const users = indexById<OutreachUserId, OutreachUser>(doc.outreachUsers);
-  return { source: shown, findUsers: async (ids) => pick(users, ids) };
+  const all = doc.outreachUsers;
+  return { source: shown, findUsers: async (ids) => pick(users, ids), listUsers: async () => all };
 }
 
 function nameLookup(doc: StoreDocument) {
