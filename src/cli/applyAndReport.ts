@@ -14,6 +14,8 @@ export interface ApplyAndReportArgs {
   force: boolean;
   verb: 'apply' | 'restore';
   planFile?: string;
+  /** Told the outcome once it is reported (apply --github-comment posts it on the merged PR). */
+  onOutcome?: (outcome: ApplyOutcome) => Promise<void>;
 }
 
 /** Applies `plan` through `store` (which it closes) and returns the exit code. */
@@ -36,6 +38,7 @@ export async function applyAndReport(args: ApplyAndReportArgs): Promise<number> 
   }
   // The changes are made: a job summary that cannot be written must not turn that into a failure.
   await appendStepSummary(summaryMarkdown(plan, outcome, args.verb), context.env).catch((err: Error) => context.log.warn(err.message));
+  await args.onOutcome?.(outcome);
   if (outcome.results.length === 0) {
     if (args.planFile !== undefined) context.print('No changes. Nothing to apply.\n');
     return 0;

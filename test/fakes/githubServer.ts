@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGitDatabase, gitRoutes, type GitDatabase, type GitSeeding } from './github/gitDatabase.js';
+import { commitPullsRoutes, type CommitPullsSeeding } from './github/commitPulls.js';
 
 export const BODY_LIMIT = 65_536;
 
@@ -66,6 +67,8 @@ export interface FakeGitHub {
   commentsOn(issueNumber: number): FakeComment[];
   /** The repository, git database and pulls (test/fakes/github/gitDatabase.ts). */
   git: GitDatabase & GitSeeding;
+  /** Which pull requests a commit belongs to (test/fakes/github/commitPulls.ts). */
+  commitPulls: CommitPullsSeeding;
   close(): Promise<void>;
 }
 
@@ -116,6 +119,7 @@ export async function startGitHubServer(options: { token: string; owner?: string
     json,
     page: (res, url, items, render) => page(res, url, items, render),
   });
+  const commitPulls = commitPullsRoutes({ owner, repo, base: () => base, issues, nextIssueNumber: () => nextIssueNumber++, json, page: (res, url, items, render) => page(res, url, items, render) });
 
   const commentJson = (c: FakeComment) => ({
     id: c.id,
@@ -186,6 +190,7 @@ export async function startGitHubServer(options: { token: string; owner?: string
     let m: RegExpExecArray | null;
 
     if (git.handle(method, path, url, body, res)) return;
+    if (commitPulls.handle(method, path, url, res)) return;
 
     if ((m = /^\/issues\/(\d+)\/comments$/.exec(path))) {
       const issueNumber = Number(m[1]);
@@ -348,6 +353,7 @@ export async function startGitHubServer(options: { token: string; owner?: string
     commentsOn(issueNumber) {
       return comments.filter((c) => c.issueNumber === issueNumber);
     },
+    commitPulls,
     git: Object.assign(database, { seedCommit: git.seedCommit, filesAt: git.filesAt, headOf: git.headOf }),
     close() {
       return new Promise<void>((resolve) => {

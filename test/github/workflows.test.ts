@@ -39,7 +39,7 @@ describe('.github/workflows', () => {
   it('pins every action to a full commit SHA, denies all permissions by default and grants each job only what it needs', async () => {
     const expected: Record<string, Record<string, string>> = {
       'plan.yml': { contents: 'read', 'pull-requests': 'write' },
-      'apply.yml': { contents: 'read' },
+      'apply.yml': { contents: 'read', 'pull-requests': 'write' },
       'drift.yml': { contents: 'read', issues: 'write' },
     };
     for (const [file, permissions] of Object.entries(expected)) {
@@ -88,6 +88,12 @@ describe('.github/workflows', () => {
     expect(apply.jobs.apply!.environment).toBe('production');
     expect(Object.keys(apply.on)).toEqual(expect.arrayContaining(['push']));
     expect((apply.on.push as { paths: string[] }).paths).toEqual(expect.arrayContaining(['mappings/**', 'schema/**']));
+    // The outcome goes on the merged pull request: every apply command posts it, with the job's token.
+    const applyStep = apply.jobs.apply!.steps.find((s) => s.run?.includes('npx mapsync apply'))!;
+    const applyCommands = applyStep.run!.split('\n').filter((l) => l.includes('npx mapsync apply'));
+    expect(applyCommands.length).toBeGreaterThanOrEqual(2);
+    for (const command of applyCommands) expect(command).toMatch(/--github-comment\b/);
+    expect(applyStep.env?.GITHUB_TOKEN).toBe('${{ github.token }}');
     const drift = (await load('drift.yml')).workflow;
     expect(Object.keys(drift.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
     expect(drift.jobs.drift!.steps.some((s) => s.run?.includes('npx mapsync drift --github-issue'))).toBe(true);

@@ -1,9 +1,10 @@
 // `mapsync apply [PLANFILE]`: applies a saved plan, or a fresh one after "yes" / --auto-approve.
 import type { Command } from 'commander';
-import { checkPlanIsApplicable } from '../../apply/applyPlan.js';
+import { checkPlanIsApplicable, type ApplyOutcome } from '../../apply/applyPlan.js';
 import { readPlanFile } from '../../apply/planFile.js';
 import { MapsyncError } from '../../errors.js';
-import { appendStepSummary } from '../../github/index.js';
+import { appendStepSummary, publishApplyComment } from '../../github/index.js';
+import type { ApplyReport } from '../../github/applyMarkdown.js';
 import type { Plan } from '../../model.js';
 import { preparePlan } from '../../plan/preparePlan.js';
 import { hasChanges, hasErrors, renderText } from '../../plan/render/index.js';
@@ -19,6 +20,7 @@ interface ApplyOptions {
   dir?: string;
   autoApprove?: boolean;
   force?: boolean;
+  githubComment?: boolean;
 }
 
 /** The plan to apply and its open store: read from PLANFILE, or computed now and confirmed. */
@@ -57,13 +59,17 @@ export function registerApply(program: Command): void {
     .option('--dir <dir>', 'folder of mapping YAML files when planning fresh (default: config mappingsDir)')
     .option('--auto-approve', 'apply a fresh plan without asking')
     .option('--force', 'apply even when the plan removes more mappings than the safety guard allows')
+    .option('--github-comment', 'post the outcome on the pull request merged into this commit (GITHUB_SHA); without one, the job summary only')
     .addHelpText('after', '\nExit codes: 0 applied (or nothing to do) · 1 error, stale or unsafe plan, or a change failed')
     .action(action<ApplyOptions>(async (options, context, args) => {
       try {
         return await runApply(options, context, args[0]);
       } catch (err) {
         // CI readers see why nothing was applied without opening the log.
-        if (err instanceof MapsyncError) await appendStepSummary(refusalMarkdown(err.message), context.env).catch(() => undefined);
+        if (err instanceof MapsyncError) {
+          await appendStepSummary(refusalMarkdown(err.message), context.env).catch(() => undefined);
+          if (options.githubComment) await commentOutcome({ kind: 'stopped', message: err.message, hint: err.hint, store: options.store }, context);
+        }
         throw err;
       }
     }));
@@ -76,5 +82,21 @@ function refusalMarkdown(message: string): string {
 async function runApply(options: ApplyOptions, context: CommandContext, planFile: string | undefined): Promise<number> {
   const { plan, store } = await obtainPlan(options, context, planFile);
   if (planFile !== undefined && hasChanges(plan)) context.log.info(`Applying ${planFile}: ${plan.summary.add} to add, ${plan.summary.remove} to remove (${plan.store}).`);
-  return applyAndReport({ plan, store, context, force: Boolean(options.force), verb: 'apply', planFile });
+  const onOutcome = options.githubComment
+    ? (outcome: ApplyOutcome) => commentOutcome({ kind: 'applied', plan, outcome }, context)
+    : undefined;
+  return applyAndReport({ plan, store, context, force: Boolean(options.force), verb: 'apply', planFile, onOutcome });
+}
+
+/**
+ * The changes are made (or refused) whatever GitHub says: a comment that cannot be posted is a
+ * warning, never a different exit code — the job summary and the journal still hold the outcome.
+ */
+async function commentOutcome(report: ApplyReport, context: CommandContext): Promise<void> {
+  try {
+    await publishApplyComment(report, context);
+  } catch (err) {
+    context.log.warn(`could not post the apply outcome on the pull request: ${(err as Error).message}`);
+    if (err instanceof MapsyncError && err.hint) context.log.info(`hint: ${err.hint}`);
+  }
 }
