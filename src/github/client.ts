@@ -1,12 +1,21 @@
-// The one place an Octokit is built: retries for 5xx and throttling for GitHub's rate limits
-// come from octokit's own plugins (bundled in `octokit` v5); we only bound them.
-import { Octokit, RequestError } from 'octokit';
+// The one place an Octokit is built: @octokit/core with only the plugins mapsync uses — the
+// REST endpoint methods (octokit.rest.*), REST pagination (octokit.paginate), retries for 5xx
+// and throttling for GitHub's rate limits. The all-in-one `octokit` package bundles much more
+// (apps, webhooks, OAuth, GraphQL pagination) that every CI job would install for nothing.
+import { Octokit as OctokitCore } from '@octokit/core';
+import { paginateRest } from '@octokit/plugin-paginate-rest';
+import { restEndpointMethods } from '@octokit/plugin-rest-endpoint-methods';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import { RequestError } from '@octokit/request-error';
 import { MapsyncError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { GitHubContext } from './context.js';
 
-/** The GitHub client every module uses; import this type from here, never from the octokit package. */
-export type GitHubClient = Octokit;
+const MapsyncOctokit = OctokitCore.plugin(restEndpointMethods, paginateRest, retry, throttling);
+
+/** The GitHub client every module uses; import this type from here, never from an octokit package. */
+export type GitHubClient = InstanceType<typeof MapsyncOctokit>;
 
 /** How often a rate-limited request may be retried, and the longest wait we accept. */
 const MAX_RATE_LIMIT_RETRIES = 2;
@@ -23,7 +32,7 @@ export function createGitHubClient(github: GitHubContext, log: Logger): GitHubCl
     log.warn(`GitHub ${kind} on ${options.method} ${options.url}: giving up (asked to wait ${retryAfter}s)`);
     return false;
   };
-  return new Octokit({
+  return new MapsyncOctokit({
     auth: github.token,
     baseUrl: github.apiUrl,
     userAgent: 'mapsync',
