@@ -72,6 +72,26 @@ describe('plan --format checklist', () => {
     expect(out).toMatch(/4 steps: 2 removals, then 2 additions\.\n$/);
   });
 
+  it('names the users of an addition as the directories do (the dropdowns), not as the YAML claims', async () => {
+    const store = {
+      mappings: [],
+      crmUsers: [{ id: crmId(1), name: 'Ada King, Countess of Lovelace', active: true }],
+      outreachUsers: [{ id: 42, name: 'Ada Lovelace (Sales EMEA)', locked: false }],
+    };
+    const p = await makeProject({
+      'mappings/team.yaml': mappingYaml([{ crm: 1, outreach: 42, name: 'Ada Lovelace' }]),
+      [STORE]: JSON.stringify(store),
+    });
+    cleanups.push(p.cleanup);
+    const result = await runCli(['plan', '--format', 'checklist'], { cwd: p.dir });
+    expect(result.code, result.stderr).toBe(0);
+    const [addition] = steps(result.stdout);
+    expect(addition!.head).toBe('Add a mapping:');
+    expect(addition!.body).toContain(`CRM user:      Ada King, Countess of Lovelace (${crmId(1)})`);
+    expect(addition!.body).toContain('Outreach user: Ada Lovelace (Sales EMEA) (42)');
+    expect(addition!.body).not.toContain('the name in mappings/');
+  });
+
   it('puts the removal guard and the warnings before the first step', async () => {
     const live = pairs(12);
     const dir = await project(live.slice(0, 4), live);

@@ -15,12 +15,12 @@ export const PLUGIN_SCREENS = [
 const count = (n: number) => n.toLocaleString('en-US');
 const plural = (n: number, one: string, many: string) => `${count(n)} ${n === 1 ? one : many}`;
 
-/** The names a store or directory gave the two users (an add has them once the directories were read). */
+/** The names the live store or the directories gave the two users (what the plugin's dropdowns show). */
 function knownNames(c: Change): { crm?: string; outreach?: string } {
-  const named = c as { crmUserName?: string; outreachUserName?: string };
-  const crm = named.crmUserName ? oneLine(named.crmUserName) : undefined;
-  const outreach = named.outreachUserName ? oneLine(named.outreachUserName) : undefined;
-  return { crm, outreach };
+  return {
+    crm: c.crmUserName ? oneLine(c.crmUserName) : undefined,
+    outreach: c.outreachUserName ? oneLine(c.outreachUserName) : undefined,
+  };
 }
 
 /** "Ada Lovelace (0055e000001AbCdAAK)", or the ID and a note when nobody told us the name. */
