@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { MapsyncError } from './errors.js';
 import { closestKey } from './closestKey.js';
+import { CRM_NAMES, type CrmName } from './crm/rules.js';
 
 export interface SafetyConfig {
   /** The removal guard applies only when the live store holds at least this many mappings. */
@@ -22,6 +23,10 @@ export interface Config {
   salesforce: { field: string };
   outreach: { field: string };
   suggest: SuggestConfig;
+  /** Which CRM the IDs in mappings/ belong to; it decides the ID rules (src/crm/). */
+  crm: CrmName;
+  /** The `dynamics` store: the whole-number column on systemuser that holds the Outreach user id. */
+  dynamics: { field: string };
 }
 
 export interface SuggestConfig {
@@ -39,6 +44,8 @@ export const DEFAULT_CONFIG: Config = {
   salesforce: { field: 'Outreach_User_Id__c' },
   outreach: { field: 'custom1' },
   suggest: { addTo: 'mappings/suggested.yaml', maxSuggestions: 200 },
+  crm: 'salesforce',
+  dynamics: { field: 'new_outreachuserid' },
 };
 
 export const CONFIG_FILE = 'mapsync.config.yaml';
@@ -94,7 +101,8 @@ function pick<T>(value: unknown, fallback: T, check: (v: unknown) => boolean, wh
 }
 
 const isString = (v: unknown) => typeof v === 'string' && v.length > 0;
-const KNOWN_KEYS = new Set(['mappingsDir', 'store', 'stateDir', 'safety', 'salesforce', 'outreach', 'suggest']);
+const KNOWN_KEYS = new Set(['mappingsDir', 'store', 'stateDir', 'safety', 'salesforce', 'outreach', 'suggest', 'crm', 'dynamics']);
+const isCrmName = (v: unknown) => (CRM_NAMES as readonly unknown[]).includes(v);
 
 /** Reads the config file if present; a missing default file means defaults. */
 export async function loadConfig(path: string | undefined): Promise<Config> {
@@ -119,6 +127,7 @@ export async function loadConfig(path: string | undefined): Promise<Config> {
   const salesforce = section(json, 'salesforce', file);
   const outreach = section(json, 'outreach', file);
   const suggest = section(json, 'suggest', file);
+  const dynamics = section(json, 'dynamics', file);
   const d = DEFAULT_CONFIG;
   return {
     mappingsDir: pick(json.mappingsDir, d.mappingsDir, isString, `${file}: mappingsDir`, 'a path'),
@@ -134,5 +143,7 @@ export async function loadConfig(path: string | undefined): Promise<Config> {
       addTo: pick(suggest.addTo, d.suggest.addTo, (v) => isString(v) && /\.ya?ml$/.test(v as string), `${file}: suggest.addTo`, 'the path of a .yaml file under the mappings folder'),
       maxSuggestions: pick(suggest.maxSuggestions, d.suggest.maxSuggestions, (v) => Number.isInteger(v) && (v as number) >= 1, `${file}: suggest.maxSuggestions`, 'a whole number >= 1'),
     },
+    crm: pick(json.crm, d.crm, isCrmName, `${file}: crm`, `one of ${CRM_NAMES.join(', ')}`),
+    dynamics: { field: pick(dynamics.field, d.dynamics.field, isString, `${file}: dynamics.field`, 'a column logical name such as new_outreachuserid') },
   };
 }

@@ -1,6 +1,9 @@
 // The nouns of mapsync. Types only: behaviour lives next to the code that owns it.
 
-/** A Salesforce User ID in canonical 18-character form. */
+/**
+ * A canonical CRM user ID, as the configured CRM's rules make it (src/crm/): the 18-character
+ * Salesforce User ID, or the lower-case 36-character Dynamics systemuserid GUID.
+ */
 export type CrmUserId = string;
 /** An Outreach user id (integer >= 1). */
 export type OutreachUserId = number;

@@ -1,7 +1,7 @@
 // Reads a saved plan (`plan --out FILE`) and checks it is one this mapsync can apply: a clear
 // one-line error for a missing, unreadable, non-JSON or foreign-version file, or a damaged change.
 import { relative, resolve } from 'node:path';
-import { checkUserId } from '../desired/salesforceId.js';
+import type { CrmIdRules } from '../crm/index.js';
 import { MapsyncError } from '../errors.js';
 import type { Change, Plan } from '../model.js';
 import { readJsonFile } from '../jsonFile.js';
@@ -17,19 +17,19 @@ function damaged(file: string, what: string): MapsyncError {
   return new MapsyncError(`${file}: not a usable mapsync plan: ${what}`, { hint: 'make a fresh one with `mapsync plan --out FILE`' });
 }
 
-function checkChange(value: unknown, index: number, file: string): Change {
+function checkChange(value: unknown, index: number, file: string, crm: CrmIdRules): Change {
   const where = `changes[${index}]`;
   if (!isObject(value)) throw damaged(file, `${where} is not an object`);
   if (value.action !== 'add' && value.action !== 'remove') throw damaged(file, `${where}.action must be "add" or "remove"`);
-  const id = typeof value.crmUserId === 'string' ? checkUserId(value.crmUserId) : undefined;
-  // A plan holds canonical 18-character IDs only; anything else was edited by hand.
-  if (!id?.ok || id.id !== value.crmUserId) throw damaged(file, `${where}.crmUserId is not a canonical 18-character Salesforce User ID`);
+  const id = typeof value.crmUserId === 'string' ? crm.check(value.crmUserId) : undefined;
+  // A plan holds canonical IDs only; anything else was edited by hand (or planned for another CRM).
+  if (!id?.ok || id.id !== value.crmUserId) throw damaged(file, `${where}.crmUserId is not a canonical ${crm.canonicalForm}`);
   if (!Number.isInteger(value.outreachUserId) || (value.outreachUserId as number) < 1) throw damaged(file, `${where}.outreachUserId must be an integer >= 1`);
   return value as unknown as Change;
 }
 
-/** Reads and checks a saved plan; `path` as the user typed it. */
-export async function readPlanFile(path: string): Promise<Plan> {
+/** Reads and checks a saved plan; `path` as the user typed it, `crm` the configured CRM's ID rules. */
+export async function readPlanFile(path: string, crm: CrmIdRules): Promise<Plan> {
   const { shown, value: raw } = await readJsonFile(path, {
     name: 'plan file',
     notFoundHint: `save one first: mapsync plan --out ${relative(process.cwd(), resolve(path)) || path}`,
@@ -47,7 +47,7 @@ export async function readPlanFile(path: string): Promise<Plan> {
   const summary = raw.summary;
   if (!isObject(summary) || !isCount(summary.add) || !isCount(summary.remove) || !isCount(summary.unchanged)) throw damaged(shown, '"summary" must hold add, remove and unchanged counts');
   if (!Array.isArray(raw.changes)) throw damaged(shown, '"changes" must be a list');
-  const changes = raw.changes.map((c, i) => checkChange(c, i, shown));
+  const changes = raw.changes.map((c, i) => checkChange(c, i, shown, crm));
   const adds = changes.filter((c) => c.action === 'add').length;
   if (adds !== summary.add || changes.length - adds !== summary.remove) throw damaged(shown, '"summary" does not match "changes"');
   const firstAdd = changes.findIndex((c) => c.action === 'add');

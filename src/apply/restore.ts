@@ -2,7 +2,7 @@
 // desired state, and the ordinary plan and apply engines take the store back to it. Nothing here
 // diffs or writes by itself: the same removal guard, lock, snapshot and journal apply.
 import type { SafetyConfig } from '../config.js';
-import { checkUserId } from '../desired/salesforceId.js';
+import { crmIdRules, type CrmIdRules } from '../crm/index.js';
 import { resolveDirectories } from '../directories/index.js';
 import { MapsyncError } from '../errors.js';
 import type { DesiredMapping, DesiredState, Plan } from '../model.js';
@@ -45,8 +45,8 @@ function entryLines(text: string, count: number): number[] {
   return lines;
 }
 
-/** Reads a snapshot (file store format) and turns its mappings into desired state. */
-export async function readSnapshot(path: string): Promise<SnapshotContents> {
+/** Reads a snapshot (file store format) and turns its mappings into desired state; `crm` checks its IDs. */
+export async function readSnapshot(path: string, crm: CrmIdRules): Promise<SnapshotContents> {
   const { shown, text, value: raw } = await readJsonFile(path, {
     name: 'snapshot',
     notFoundHint: 'snapshots are in the state directory, e.g. .mapsync/snapshots/',
@@ -59,8 +59,8 @@ export async function readSnapshot(path: string): Promise<SnapshotContents> {
   const mappings = raw.mappings.map((entry: unknown, i): DesiredMapping => {
     const where = `mappings[${i}]`;
     if (!isObject(entry)) throw unusable(shown, `${where} is not an object`);
-    const id = typeof entry.crmUserId === 'string' ? checkUserId(entry.crmUserId) : undefined;
-    if (!id?.ok) throw unusable(shown, `${where}.crmUserId is not a Salesforce User ID`);
+    const id = typeof entry.crmUserId === 'string' ? crm.check(entry.crmUserId) : undefined;
+    if (!id?.ok) throw unusable(shown, `${where}.crmUserId is not a ${crm.idName}`);
     const outreachUserId = entry.outreachUserId;
     if (!Number.isInteger(outreachUserId) || (outreachUserId as number) < 1) throw unusable(shown, `${where}.outreachUserId must be an integer >= 1`);
     const line = lines[i]!;
@@ -94,7 +94,7 @@ export interface RestorePlanRequest {
 
 /** The plan that takes `store` back to the snapshot: the plan engine with the snapshot as desired state. */
 export async function planRestore(request: RestorePlanRequest): Promise<{ plan: Plan; snapshot: SnapshotContents }> {
-  const snapshot = await readSnapshot(request.snapshot);
+  const snapshot = await readSnapshot(request.snapshot, crmIdRules(request.context.config.crm));
   const live = await request.store.list();
   const directories = await resolveDirectories(request.store, request.context);
   const { plan } = await computePlanDetails({

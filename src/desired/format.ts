@@ -10,7 +10,7 @@ import { dirname, relative } from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import { MapsyncError } from '../errors.js';
 import { checkFileText } from './load.js';
-import { canonicalId } from './salesforceId.js';
+import { DEFAULT_CRM_RULES, type CrmIdRules } from '../crm/index.js';
 import type { DesiredMapping } from '../model.js';
 
 export const KEY_ORDER = ['crmUserId', 'outreachUserId', 'name', 'email', 'note'] as const;
@@ -18,8 +18,11 @@ export const SCHEMA_PATH = 'schema/user-mappings.schema.json';
 const MODELINE_MARK = 'yaml-language-server:';
 const MODELINE = /^\s*#\s*yaml-language-server:/m;
 
-/** `file` is relative to the working directory (it decides the modeline's relative schema path). */
-export function formatMappingFile(file: string, text: string): string {
+/**
+ * `file` is relative to the working directory (it decides the modeline's relative schema path);
+ * `crm` holds the configured CRM's ID rules (entries sort by canonical ID).
+ */
+export function formatMappingFile(file: string, text: string, crm: CrmIdRules = DEFAULT_CRM_RULES): string {
   const doc = parseDocument(text, { version: '1.2', uniqueKeys: true });
   const root = doc.contents;
   if (isMap(root)) {
@@ -37,7 +40,7 @@ export function formatMappingFile(file: string, text: string): string {
         list.commentBefore = undefined;
       }
       for (const entry of entries) if (isMap(entry)) canonicaliseEntry(entry);
-      const keyed = entries.map((node) => ({ node, sortKey: sortKeyOf(node) }));
+      const keyed = entries.map((node) => ({ node, sortKey: sortKeyOf(node, crm) }));
       keyed.sort((a, b) => compareSortKeys(a.sortKey, b.sortKey));
       list.items = keyed.map((k) => k.node) as typeof list.items;
       for (const node of list.items as Node[]) node.spaceBefore = false;
@@ -63,7 +66,7 @@ export function formatMappingFile(file: string, text: string): string {
       hint: 'this happens when sorting moves an alias before its anchor; write the aliased value out',
     });
   }
-  assertSameMeaning(file, text, formatted);
+  assertSameMeaning(file, text, formatted, crm);
   return formatted;
 }
 
@@ -122,7 +125,7 @@ interface SortKey {
   crm: string;
 }
 
-function sortKeyOf(node: Node): SortKey {
+function sortKeyOf(node: Node, rules: CrmIdRules): SortKey {
   const pairs = isMap(node) ? (node.items as Pair[]) : [];
   const text = (key: string): string | undefined => {
     const value = pairs.find((p) => keyOf(p) === key)?.value;
@@ -130,7 +133,8 @@ function sortKeyOf(node: Node): SortKey {
   };
   const name = text('name');
   const crm = text('crmUserId') ?? '';
-  return { hasName: name !== undefined, folded: (name ?? '').toLowerCase(), name: name ?? '', crm: crm.length === 15 || crm.length === 18 ? canonicalId(crm) : crm };
+  const id = rules.check(crm);
+  return { hasName: name !== undefined, folded: (name ?? '').toLowerCase(), name: name ?? '', crm: id.ok ? id.id : crm };
 }
 
 function compareSortKeys(a: SortKey, b: SortKey): number {
@@ -148,9 +152,9 @@ function keyOf(pair: Pair): string {
 }
 
 /** Safety net: the formatted file must hold exactly the same mappings as the original. */
-function assertSameMeaning(file: string, before: string, after: string): void {
-  const original = checkFileText(file, before);
-  const formatted = checkFileText(file, after);
+function assertSameMeaning(file: string, before: string, after: string, crm: CrmIdRules): void {
+  const original = checkFileText(file, before, crm);
+  const formatted = checkFileText(file, after, crm);
   const first = formatted.errors[0];
   if (first) {
     throw new MapsyncError(`${file}: formatting would produce an invalid file (${first.line}:${first.column} ${first.code}: ${first.message}); left unchanged`, {

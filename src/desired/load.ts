@@ -1,7 +1,8 @@
 // Loads and validates the desired state: every *.yaml / *.yml under the mappings folder.
 // Each file is read once, parsed once (yaml Document API + LineCounter), converted without
 // letting YAML typing touch an ID, checked against the JSON Schema, then the IDs are checked
-// and made canonical, and finally uniqueness is checked across all files.
+// and made canonical by the configured CRM's rules (src/crm/), and finally uniqueness is checked
+// across all files, on the canonical form.
 import { resolve } from 'node:path';
 import { isMap, isScalar, isSeq, type Document, type Node, type YAMLMap, type Pair } from 'yaml';
 import type { DesiredMapping, DesiredState } from '../model.js';
@@ -11,7 +12,7 @@ import { parseYaml } from './parseYaml.js';
 import { FileRefused, toPlain } from './toPlain.js';
 import { describeSchemaError, schemaValidator } from './schema.js';
 import { nodeAt, startOf } from './nodeAt.js';
-import { checkUserId } from './salesforceId.js';
+import { DEFAULT_CRM_RULES, type CrmIdRules } from '../crm/index.js';
 import { UniquenessCheck, type EntryIds } from './uniqueness.js';
 
 export type ValidationCode =
@@ -46,24 +47,25 @@ export interface LoadDetails extends LoadResult {
 }
 
 /** Loads and validates every *.yaml / *.yml under `dir` (recursively). Never throws for bad content. */
-export async function loadDesired(dir: string): Promise<LoadResult> {
-  const { state, errors } = await loadDesiredDetails(dir);
+export async function loadDesired(dir: string, crm: CrmIdRules = DEFAULT_CRM_RULES): Promise<LoadResult> {
+  const { state, errors } = await loadDesiredDetails(dir, process.cwd(), crm);
   return { state, errors };
 }
 
 /**
  * loadDesired plus counts for reports. Throws MapsyncError only when `dir` itself is missing.
- * `dir` is relative to `cwd` (or absolute); reported paths are relative to `cwd`.
+ * `dir` is relative to `cwd` (or absolute); reported paths are relative to `cwd`. `crm` holds the
+ * configured CRM's ID rules.
  */
-export async function loadDesiredDetails(dir: string, cwd: string = process.cwd()): Promise<LoadDetails> {
+export async function loadDesiredDetails(dir: string, cwd: string = process.cwd(), crm: CrmIdRules = DEFAULT_CRM_RULES): Promise<LoadDetails> {
   const files = await findMappingFiles(dir, cwd);
   const errors: ValidationError[] = [];
   const mappings: DesiredMapping[] = [];
-  const uniqueness = new UniquenessCheck();
+  const uniqueness = new UniquenessCheck(crm);
   let entries = 0;
 
   for (const file of files) {
-    const loaded = await loadFile(file, resolve(cwd, file));
+    const loaded = await loadFile(file, resolve(cwd, file), crm);
     errors.push(...loaded.errors);
     entries += loaded.entries;
     for (const found of loaded.found) {
@@ -89,16 +91,16 @@ interface FileOutcome {
   entries: number;
 }
 
-async function loadFile(file: string, absolute: string): Promise<FileOutcome> {
+async function loadFile(file: string, absolute: string, crm: CrmIdRules): Promise<FileOutcome> {
   const read = await readMappingText(absolute);
   if (!read.ok) return { errors: [{ file, line: read.line, column: read.column, code: 'file-invalid', message: read.message }], found: [], entries: 0 };
-  return checkText(file, read.text);
+  return checkText(file, read.text, crm);
 }
 
 /** Validates one file's text on its own (no cross-file uniqueness): what fmt uses to check its output. */
-export function checkFileText(file: string, text: string): { errors: ValidationError[]; mappings: DesiredMapping[] } {
-  const outcome = checkText(file, text);
-  const uniqueness = new UniquenessCheck();
+export function checkFileText(file: string, text: string, crm: CrmIdRules = DEFAULT_CRM_RULES): { errors: ValidationError[]; mappings: DesiredMapping[] } {
+  const outcome = checkText(file, text, crm);
+  const uniqueness = new UniquenessCheck(crm);
   for (const found of outcome.found) uniqueness.add(found);
   const errors = [...outcome.errors, ...uniqueness.errors()];
   return { errors, mappings: outcome.found.flatMap((f) => (f.mapping ? [f.mapping] : [])) };
@@ -109,6 +111,7 @@ interface FileContext {
   file: string;
   text: string;
   doc: Document.Parsed;
+  crm: CrmIdRules;
   at: (offset: number) => { line: number; column: number };
   errors: ValidationError[];
   /** Indexes of entries that already have an error (they never become mappings). */
@@ -117,7 +120,7 @@ interface FileContext {
   suppressed: Set<string>;
 }
 
-function checkText(file: string, text: string): FileOutcome {
+function checkText(file: string, text: string, crm: CrmIdRules): FileOutcome {
   const parsed = parseYaml(text);
   const at = (offset: number): { line: number; column: number } => {
     const pos = parsed.lineCounter.linePos(offset);
@@ -143,7 +146,7 @@ function checkText(file: string, text: string): FileOutcome {
     throw err;
   }
 
-  const ctx: FileContext = { file, text, doc, at, errors: [], badEntries: new Set(), suppressed: new Set() };
+  const ctx: FileContext = { file, text, doc, crm, at, errors: [], badEntries: new Set(), suppressed: new Set() };
   for (const problem of plain.problems) {
     ctx.errors.push(withHint({ file, ...at(problem.offset), code: 'file-invalid', message: problem.message }, problem.hint));
     if (problem.suppress) {
@@ -166,7 +169,7 @@ function checkSchema(ctx: FileContext, value: unknown): void {
     .filter((error) => !ctx.suppressed.has(error.instancePath))
     .map((error) => {
       markEntry(ctx.badEntries, error.instancePath);
-      return { error, message: describeSchemaError(error, sourceOf) };
+      return { error, message: describeSchemaError(error, sourceOf, ctx.crm) };
     });
   // "unknown key crmUserID — did you mean crmUserId?" already says that crmUserId is missing.
   const suggested = new Set(described.flatMap((d) => (d.message?.suggestion ? [`${d.error.instancePath}/${d.message.suggestion}`] : [])));
@@ -178,7 +181,7 @@ function checkSchema(ctx: FileContext, value: unknown): void {
   }
 }
 
-/** Salesforce ID checks per entry; the valid IDs (for uniqueness) and the wholly valid mappings. */
+/** The CRM's ID checks per entry; the valid IDs (for uniqueness) and the wholly valid mappings. */
 function checkEntries(ctx: FileContext, list: unknown[], values: unknown[]): FoundEntry[] {
   const { file, at } = ctx;
   const found: FoundEntry[] = [];
@@ -195,16 +198,13 @@ function checkEntries(ctx: FileContext, list: unknown[], values: unknown[]): Fou
     let ok = !ctx.badEntries.has(index);
 
     if (typeof entry.crmUserId === 'string' && !ctx.suppressed.has(`/mappings/${index}/crmUserId`)) {
-      const check = checkUserId(entry.crmUserId);
+      const check = ctx.crm.check(entry.crmUserId);
       if (check.ok) {
         result.crmUserId = check.id;
         result.crmWritten = entry.crmUserId;
       } else {
         ok = false;
-        const hint = check.problem.code === 'crm-id-checksum' && 'suggestion' in check.problem && check.problem.suggestion
-          ? `replace it with ${check.problem.suggestion}`
-          : idHint(check.problem.code);
-        ctx.errors.push(withHint({ file, line: crmAt.line, column: crmAt.column, code: check.problem.code, message: check.problem.message }, hint));
+        ctx.errors.push(withHint({ file, line: crmAt.line, column: crmAt.column, code: check.problem.code, message: check.problem.message }, check.problem.hint));
       }
     } else {
       ok = false;
@@ -227,12 +227,6 @@ function checkEntries(ctx: FileContext, list: unknown[], values: unknown[]): Fou
     found.push(result);
   }
   return found;
-}
-
-function idHint(code: string): string | undefined {
-  if (code === 'crm-id-prefix') return 'use the ID of the User record (Setup → Users → the user; the ID in the address starts with 005)';
-  if (code === 'crm-id-format') return 'copy the 15- or 18-character ID from Salesforce (letters and digits only)';
-  return undefined;
 }
 
 function mappingsList(doc: Document.Parsed): unknown[] {

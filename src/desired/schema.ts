@@ -6,6 +6,7 @@ import addFormatsModule from 'ajv-formats';
 import { closestKey } from '../closestKey.js';
 
 export { closestKey };
+import { DEFAULT_CRM_RULES, type CrmIdRules } from '../crm/index.js';
 
 // ajv-formats is CommonJS: under Node's ESM interop its function is the module itself.
 type FormatsPlugin = (ajv: Ajv2020, formats: string[]) => Ajv2020;
@@ -41,9 +42,10 @@ export interface SchemaMessage {
 /**
  * Turns one ajv error into a message. `sourceOf` gives the text as written at a pointer, so the
  * message quotes the file ("got 42.0"), not a re-typed value. Returns undefined for errors that
- * another check reports better (crmUserId's pattern: the ID checks say format/prefix/checksum).
+ * another check reports better (crmUserId's pattern: the CRM's ID checks say what is wrong, and
+ * enforce the configured CRM where the schema accepts both). `crm` words the hints.
  */
-export function describeSchemaError(error: ErrorObject, sourceOf: (pointer: string) => string | undefined): SchemaMessage | undefined {
+export function describeSchemaError(error: ErrorObject, sourceOf: (pointer: string) => string | undefined, crm: CrmIdRules = DEFAULT_CRM_RULES): SchemaMessage | undefined {
   const pointer = error.instancePath;
   const segments = pointer.split('/').slice(1).map(unescapePointer);
   const field = segments[segments.length - 1] ?? '';
@@ -68,12 +70,12 @@ export function describeSchemaError(error: ErrorObject, sourceOf: (pointer: stri
       if (!inEntry) {
         return { pointer, target: 'value', message: 'missing the top-level "mappings:" list', hint: 'a mapping file looks like "mappings:" followed by "- crmUserId: …" entries' };
       }
-      return { pointer, target: 'value', message: `mapping lacks ${missing}`, hint: missing === 'crmUserId' ? 'add the Salesforce User ID (005…)' : 'add the Outreach user id (a whole number)' };
+      return { pointer, target: 'value', message: `mapping lacks ${missing}`, hint: missing === 'crmUserId' ? `add ${crm.idExample}` : 'add the Outreach user id (a whole number)' };
     }
     case 'type': {
       if (field === 'crmUserId') {
         return error.data === null
-          ? { pointer, target: 'value', message: 'crmUserId is empty', hint: 'write the Salesforce User ID (005…, 15 or 18 characters)' }
+          ? { pointer, target: 'value', message: 'crmUserId is empty', hint: `write ${crm.idExample}` }
           : { pointer, target: 'value', message: `crmUserId must be a single ID, got ${shapeOf(error.data)}` };
       }
       if (field === 'outreachUserId' && error.data === null) {

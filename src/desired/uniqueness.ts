@@ -1,4 +1,6 @@
-// Uniqueness across all files: a Salesforce user, and an Outreach user, is mapped at most once.
+// Uniqueness across all files, on the canonical IDs: a CRM user, and an Outreach user, is mapped
+// at most once, whichever form of its ID each entry wrote.
+import type { CrmIdRules } from '../crm/index.js';
 import type { SourceLocation } from '../model.js';
 import type { ValidationError } from './load.js';
 
@@ -20,6 +22,8 @@ export class UniquenessCheck {
   private readonly crm = new Map<string, Seen[]>();
   private readonly outreach = new Map<number, Seen[]>();
 
+  constructor(private readonly rules: CrmIdRules) {}
+
   add(entry: EntryIds): void {
     if (entry.crmUserId !== undefined) remember(this.crm, entry.crmUserId, { at: entry.crmAt, written: entry.crmWritten });
     if (entry.outreachUserId !== undefined) remember(this.outreach, entry.outreachUserId, { at: entry.outreachAt });
@@ -30,15 +34,15 @@ export class UniquenessCheck {
     const errors: ValidationError[] = [];
     for (const [id, places] of this.crm) {
       if (places.length < 2) continue;
-      const forms = new Set(places.map((p) => p.written?.length));
-      const note = forms.size > 1 ? ' (its 15- and 18-character forms are the same user)' : '';
+      const same = this.rules.sameUserNote(places.flatMap((p) => (p.written === undefined ? [] : [p.written])));
+      const note = same === undefined ? '' : ` (${same})`;
       errors.push(...extraOccurrences(places, 'duplicate-crm-id', `crmUserId ${id} is mapped ${places.length} times${note}: ${listed(places)}`,
-        'a Salesforce user can be mapped to one Outreach user only; keep one entry'));
+        `a ${this.rules.product} user can be mapped to one Outreach user only; keep one entry`));
     }
     for (const [id, places] of this.outreach) {
       if (places.length < 2) continue;
       errors.push(...extraOccurrences(places, 'duplicate-outreach-id', `outreachUserId ${id} is mapped ${places.length} times: ${listed(places)}`,
-        'an Outreach user can be mapped to one Salesforce user only; keep one entry'));
+        `an Outreach user can be mapped to one ${this.rules.product} user only; keep one entry`));
     }
     return errors;
   }

@@ -3,7 +3,7 @@
 import type { CrmUserId, OutreachUserId } from '../model.js';
 
 export interface CrmUser {
-  /** Canonical 18-character ID. */
+  /** Canonical CRM user ID (see CrmUserId). */
   id: CrmUserId;
   name: string;
   email?: string;

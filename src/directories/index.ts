@@ -1,17 +1,19 @@
 // Picks the directories plan checks against: a live service whenever its credentials are in
 // the environment, otherwise whatever the store itself provides (the file store's lists).
-// The CRM directory is the configured CRM's (`crm:`): Salesforce, or Dynamics 365.
+// The live CRM directory is the configured CRM's (`crm:`): under Dynamics, Salesforce
+// credentials in the environment must not send GUIDs to Salesforce.
+import type { CrmName } from '../crm/index.js';
 import type { StoreContext, MappingStore } from '../stores/store.js';
 import type { CrmDirectory, Directories } from './directory.js';
 
-async function crmDirectoryFromEnv(context: StoreContext): Promise<CrmDirectory | undefined> {
-  if ((context.config as { crm?: string }).crm === 'dynamics') return (await import('./dynamicsDirectory.js')).dynamicsDirectoryFromEnv(context);
-  return (await import('./salesforceDirectory.js')).salesforceDirectoryFromEnv(context);
-}
+const liveCrmDirectory: Record<CrmName, (context: StoreContext) => Promise<CrmDirectory | undefined>> = {
+  salesforce: async (context) => (await import('./salesforceDirectory.js')).salesforceDirectoryFromEnv(context),
+  dynamics: async (context) => (await import('./dynamicsDirectory.js')).dynamicsDirectoryFromEnv(context),
+};
 
 export async function resolveDirectories(store: MappingStore, context: StoreContext): Promise<Directories> {
   const own = store.directories();
-  const crm = crmDirectoryFromEnv(context);
+  const crm = liveCrmDirectory[context.config.crm](context);
   const outreach = (await import('./outreachDirectory.js')).outreachDirectoryFromEnv(context);
   return { crm: (await crm) ?? own.crm, outreach: (await outreach) ?? own.outreach };
 }

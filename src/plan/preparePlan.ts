@@ -3,6 +3,7 @@
 import { relative } from 'node:path';
 import type { CommandContext } from '../cli/context.js';
 import { loadDesired, type ValidationError } from '../desired/load.js';
+import { crmIdRules } from '../crm/index.js';
 import { resolveDirectories } from '../directories/index.js';
 import { MapsyncError } from '../errors.js';
 import type { DesiredState, LiveState, Plan } from '../model.js';
@@ -32,7 +33,7 @@ const ERRORS_SHOWN = 20;
 
 export async function preparePlan(context: CommandContext, options: PrepareOptions = {}): Promise<PreparedPlan> {
   const mappingsDir = options.mappingsDir ?? context.config.mappingsDir;
-  const loaded = await loadDesired(mappingsDir);
+  const loaded = await loadDesired(mappingsDir, crmIdRules(context.config.crm));
   if (loaded.errors.length > 0) {
     // A few errors are enough to act on; the full list is what `mapsync validate` is for.
     for (const error of loaded.errors.slice(0, ERRORS_SHOWN)) context.log.info(formatValidationError(error));

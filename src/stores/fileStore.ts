@@ -5,6 +5,7 @@ import { normalize, relative, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import type { CrmDirectory, CrmUser, Directories, OutreachDirectory, OutreachUser } from '../directories/directory.js';
 import { MapsyncError } from '../errors.js';
+import { crmIdRules, type CrmIdRules } from '../crm/index.js';
 import type { Change, ChangeResult, CrmUserId, LiveState, OutreachUserId } from '../model.js';
 import { applyChangesInMemory } from './file/applyChanges.js';
 import { emptyDocument, parseStoreDocument, serializeStoreDocument, type StoreDocument } from './file/document.js';
@@ -16,7 +17,7 @@ export const DEFAULT_FILE_STORE_PATH = '.mapsync/live.json';
 /** How often (in changes) apply reports progress while it hands results back. */
 const PROGRESS_EVERY = 500;
 
-async function readDocument(absolute: string, shown: string): Promise<StoreDocument> {
+async function readDocument(absolute: string, shown: string, crm: CrmIdRules): Promise<StoreDocument> {
   let text: string;
   try {
     text = await readFile(absolute, 'utf8');
@@ -25,7 +26,7 @@ async function readDocument(absolute: string, shown: string): Promise<StoreDocum
     if (code === 'ENOENT') return emptyDocument();
     throw new MapsyncError(`cannot read the file store ${shown}: ${code === 'EISDIR' ? 'it is a directory' : (err as Error).message}`);
   }
-  return parseStoreDocument(text, shown);
+  return parseStoreDocument(text, shown, crm);
 }
 
 /** A file's identity for "has it changed since we read it?": size and modification time. */
@@ -74,13 +75,14 @@ function nameLookup(doc: StoreDocument) {
   return { crm: (id: string) => crm.get(id)?.name || undefined, outreach: (id: number) => outreach.get(id)?.name || undefined };
 }
 
-export const createFileStore: StoreFactory = async (argument) => {
+export const createFileStore: StoreFactory = async (argument, context) => {
+  const crm = crmIdRules(context.config.crm);
   const path = argument === undefined || argument === '' ? DEFAULT_FILE_STORE_PATH : argument;
   const absolute = resolve(path);
   const shown = relative(process.cwd(), absolute) || path;
   // The directories are read once, at open: plan checks against them before anything is written.
   const openedSignature = await statSignature(absolute);
-  let opened: StoreDocument | undefined = await readDocument(absolute, shown);
+  let opened: StoreDocument | undefined = await readDocument(absolute, shown, crm);
   const directories: Directories = { crm: crmDirectory(opened, shown), outreach: outreachDirectory(opened, shown) };
 
   const store: MappingStore = {
@@ -90,7 +92,7 @@ export const createFileStore: StoreFactory = async (argument) => {
       // The document read at open is reused once while the file is unchanged: parsing a
       // 100k-mapping store twice would double the peak memory of a plan.
       const reuse = opened !== undefined && (await statSignature(absolute)) === openedSignature;
-      const doc = reuse ? opened! : await readDocument(absolute, shown);
+      const doc = reuse ? opened! : await readDocument(absolute, shown, crm);
       opened = undefined;
       const names = nameLookup(doc);
       return {
@@ -109,7 +111,7 @@ export const createFileStore: StoreFactory = async (argument) => {
     },
 
     async apply(changes: readonly Change[], hooks: ApplyHooks): Promise<ChangeResult[]> {
-      const doc = await readDocument(absolute, shown);
+      const doc = await readDocument(absolute, shown, crm);
       let results = applyChangesInMemory(doc, changes, nameLookup(doc));
       if (results.some((r) => r.ok)) {
         try {

@@ -1,5 +1,6 @@
 // The `outreach` store: each Outreach user's custom field (config outreach.field, default
-// custom1) holds the 18-character Salesforce User ID it is mapped to. Reading is the user list
+// custom1) holds the canonical CRM user ID it is mapped to (the 18-character Salesforce User ID,
+// or the lower-case Dynamics systemuserid GUID, as the crm setting says). Reading is the user list
 // (shared with the directory); writing is one PATCH per user — Outreach has no bulk write —
 // with a few in flight at once behind the shared rate-limit gate.
 //
@@ -11,7 +12,7 @@ import { join, relative } from 'node:path';
 import { MapsyncError } from '../errors.js';
 import { lockStoreFile } from './file/lock.js';
 import type { Change, ChangeResult, LiveMapping, LiveState, Warning } from '../model.js';
-import { checkUserId } from '../desired/salesforceId.js';
+import { crmIdRules, type CrmIdRules } from '../crm/index.js';
 import { outreachDirectory } from '../directories/outreachDirectory.js';
 import { outreachClient, type OutreachClient } from '../outreach/client.js';
 import { OutreachApiError } from '../outreach/apiError.js';
@@ -24,19 +25,19 @@ import type { ApplyHooks, MappingStore, StoreContext, StoreFactory } from './sto
 /** PATCHes in flight at once: enough to hide latency, few enough to be polite. */
 export const WRITE_CONCURRENCY = 4;
 
-export function liveStateFromUsers(users: readonly OutreachUserRecord[], field: string): LiveState {
+export function liveStateFromUsers(users: readonly OutreachUserRecord[], field: string, crm: CrmIdRules): LiveState {
   const mappings: LiveMapping[] = [];
   const warnings: Warning[] = [];
   for (const user of users) {
     if (user.mappingValue === undefined) continue;
-    const check = checkUserId(user.mappingValue);
+    const check = crm.check(user.mappingValue);
     if (check.ok) {
       mappings.push({ crmUserId: check.id, outreachUserId: user.id, outreachUserName: user.name });
     } else {
       warnings.push({
         code: 'live-invalid-value',
         outreachUserId: user.id,
-        message: `Outreach user ${user.id} (${user.name}) has ${field} = "${user.mappingValue}", which is not a Salesforce User ID (${check.problem.message}); it is not taken as a mapping`,
+        message: `Outreach user ${user.id} (${user.name}) has ${field} = "${user.mappingValue}", which is not a ${crm.idName} (${check.problem.message}); it is not taken as a mapping`,
       });
     }
   }
@@ -53,7 +54,7 @@ class OutreachStore implements MappingStore {
   ) {}
 
   async list(): Promise<LiveState> {
-    return liveStateFromUsers(await this.client.listUsers(), this.client.field);
+    return liveStateFromUsers(await this.client.listUsers(), this.client.field, crmIdRules(this.context.config.crm));
   }
 
   async apply(changes: readonly Change[], hooks: ApplyHooks): Promise<ChangeResult[]> {

@@ -8,6 +8,7 @@
 // re-checks the plan's live fingerprint before writing.
 import { mkdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { CONFIG_FILE } from '../config.js';
 import { MapsyncError } from '../errors.js';
 import { lockStoreFile } from './file/lock.js';
 import type { Change, ChangeResult, LiveMapping, LiveState, Warning } from '../model.js';
@@ -19,6 +20,12 @@ import { parseOutreachId } from '../salesforce/fieldValue.js';
 import type { MappingStore, StoreFactory } from './store.js';
 
 export const createSalesforceStore: StoreFactory = async (argument, context) => {
+  // The mappings live on Salesforce Users: under another CRM there is nothing here to map.
+  if (context.config.crm !== 'salesforce') {
+    throw new MapsyncError(`the salesforce store keeps mappings on Salesforce Users, but this project's CRM is "${context.config.crm}" (crm in ${CONFIG_FILE})`, {
+      hint: `use a store for your CRM (e.g. store: ${context.config.crm}, or outreach), or set "crm: salesforce" in ${CONFIG_FILE} if your CRM is Salesforce`,
+    });
+  }
   // `salesforce:Other_Field__c` overrides the configured field for one run.
   const field = argument && argument.length > 0 ? argument : context.config.salesforce.field;
   if (!isFieldName(field)) {

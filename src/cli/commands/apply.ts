@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { checkPlanIsApplicable, type ApplyOutcome } from '../../apply/applyPlan.js';
 import { readPlanFile } from '../../apply/planFile.js';
+import { crmIdRules } from '../../crm/index.js';
 import { MapsyncError } from '../../errors.js';
 import { appendStepSummary, publishApplyComment } from '../../github/index.js';
 import type { ApplyReport } from '../../github/applyMarkdown.js';
@@ -27,7 +28,7 @@ interface ApplyOptions {
 async function obtainPlan(options: ApplyOptions, context: CommandContext, planFile: string | undefined): Promise<{ plan: Plan; store: MappingStore }> {
   if (planFile !== undefined) {
     if (options.dir !== undefined) context.log.warn('--dir is ignored when applying a saved plan (the plan already holds the changes)');
-    const plan = await readPlanFile(planFile);
+    const plan = await readPlanFile(planFile, crmIdRules(context.config.crm));
     const store = await openStore(options.store ?? plan.store, { config: context.config, env: context.env, log: context.log });
     return { plan, store };
   }

@@ -8,6 +8,7 @@ import { action } from '../action.js';
 import { MapsyncError } from '../../errors.js';
 import { loadDesiredDetails } from '../../desired/load.js';
 import { formatMappingFile } from '../../desired/format.js';
+import { crmIdRules } from '../../crm/index.js';
 
 interface FmtOptions {
   check?: boolean;
@@ -29,7 +30,8 @@ export function registerFmt(program: Command): void {
     .addHelpText('after', '\nExit codes: 0 already formatted (or formatted now), 1 --check found changes, or the files do not validate.')
     .action(action<FmtOptions>(async (options, context) => {
       const dir = options.dir ?? context.config.mappingsDir;
-      const loaded = await loadDesiredDetails(dir);
+      const crm = crmIdRules(context.config.crm);
+      const loaded = await loadDesiredDetails(dir, process.cwd(), crm);
       const first = loaded.errors[0];
       if (first) {
         throw new MapsyncError(
@@ -41,7 +43,7 @@ export function registerFmt(program: Command): void {
       const rewrites: Rewrite[] = [];
       for (const file of loaded.state.files) {
         const before = (await readFile(join(process.cwd(), file), 'utf8')).replace(/^\uFEFF/, '');
-        const after = formatMappingFile(file, before);
+        const after = formatMappingFile(file, before, crm);
         if (after !== before) rewrites.push({ file, before, after });
       }
       const total = loaded.state.files.length;

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { checkPlanIsApplicable } from '../../apply/applyPlan.js';
 import { planRestore, readSnapshot } from '../../apply/restore.js';
+import { crmIdRules } from '../../crm/index.js';
 import { MapsyncError } from '../../errors.js';
 import { hasChanges, hasErrors, renderText } from '../../plan/render/index.js';
 import { openStore } from '../../stores/index.js';
@@ -31,7 +32,7 @@ export function registerRestore(program: Command): void {
 }
 
 async function runRestore(options: RestoreOptions, context: CommandContext, snapshotPath: string): Promise<number> {
-  const { snapshotOf } = await readSnapshot(snapshotPath);
+  const { snapshotOf } = await readSnapshot(snapshotPath, crmIdRules(context.config.crm));
   const storeSpec = options.store ?? snapshotOf?.store ?? context.config.store;
   const storeContext = { config: context.config, env: context.env, log: context.log };
   const store = await openStore(storeSpec, storeContext);

@@ -1,7 +1,7 @@
 // The file store's JSON document (CONTRACT §4): parsed strictly, so a corrupted file is a clear
 // error and is never overwritten, and written back with every key it did not understand intact.
 import type { CrmUser, OutreachUser } from '../../directories/directory.js';
-import { checkUserId } from '../../desired/salesforceId.js';
+import type { CrmIdRules } from '../../crm/index.js';
 import { MapsyncError } from '../../errors.js';
 import type { CrmUserId, OutreachUserId } from '../../model.js';
 import { describeJsonSyntaxError } from './jsonError.js';
@@ -44,14 +44,14 @@ function optionalString(entry: Json, key: string, where: string, file: string): 
   return value;
 }
 
-function crmId(value: unknown, where: string, file: string): CrmUserId {
-  if (typeof value !== 'string') throw corrupted(`${file}: ${where} must be a Salesforce User ID string`);
-  const check = checkUserId(value);
+function crmId(value: unknown, where: string, file: string, crm: CrmIdRules): CrmUserId {
+  if (typeof value !== 'string') throw corrupted(`${file}: ${where} must be a ${crm.idName} string`);
+  const check = crm.check(value);
   if (!check.ok) throw corrupted(`${file}: ${where}: ${check.problem.message}`);
   return check.id;
 }
 
-function parseMappings(value: unknown, file: string): StoredMapping[] {
+function parseMappings(value: unknown, file: string, crm: CrmIdRules): StoredMapping[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw corrupted(`${file}: "mappings" must be a list`);
   return value.map((entry: unknown, i): StoredMapping => {
@@ -59,7 +59,7 @@ function parseMappings(value: unknown, file: string): StoredMapping[] {
     if (!isObject(entry)) throw corrupted(`${file}: ${where} must be an object with crmUserId and outreachUserId`);
     if (!isOutreachId(entry.outreachUserId)) throw corrupted(`${file}: ${where}.outreachUserId must be an integer >= 1`);
     return {
-      crmUserId: crmId(entry.crmUserId, `${where}.crmUserId`, file),
+      crmUserId: crmId(entry.crmUserId, `${where}.crmUserId`, file, crm),
       outreachUserId: entry.outreachUserId,
       crmUserName: optionalString(entry, 'crmUserName', where, file),
       outreachUserName: optionalString(entry, 'outreachUserName', where, file),
@@ -68,7 +68,7 @@ function parseMappings(value: unknown, file: string): StoredMapping[] {
   });
 }
 
-function parseCrmUsers(value: unknown, file: string): CrmUser[] | undefined {
+function parseCrmUsers(value: unknown, file: string, crm: CrmIdRules): CrmUser[] | undefined {
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value)) throw corrupted(`${file}: "crmUsers" must be a list`);
   return value.map((entry: unknown, i): CrmUser => {
@@ -77,7 +77,7 @@ function parseCrmUsers(value: unknown, file: string): CrmUser[] | undefined {
     const active = entry.active ?? true;
     if (typeof active !== 'boolean') throw corrupted(`${file}: ${where}.active must be true or false`);
     return {
-      id: crmId(entry.id, `${where}.id`, file),
+      id: crmId(entry.id, `${where}.id`, file, crm),
       name: optionalString(entry, 'name', where, file) ?? '',
       email: optionalString(entry, 'email', where, file),
       active,
@@ -103,8 +103,11 @@ function parseOutreachUsers(value: unknown, file: string): OutreachUser[] | unde
   });
 }
 
-/** Parses the store file's text; `file` is the path shown in messages. Throws MapsyncError when corrupted. */
-export function parseStoreDocument(text: string, file: string): StoreDocument {
+/**
+ * Parses the store file's text; `file` is the path shown in messages, `crm` the configured CRM's
+ * ID rules (IDs are held canonical). Throws MapsyncError when corrupted.
+ */
+export function parseStoreDocument(text: string, file: string, crm: CrmIdRules): StoreDocument {
   if (text.trim() === '') throw corrupted(`${file}: the file is empty (expected {"mappings": [...]}; delete it to start with an empty store)`);
   let raw: unknown;
   try {
@@ -115,8 +118,8 @@ export function parseStoreDocument(text: string, file: string): StoreDocument {
   if (!isObject(raw)) throw corrupted(`${file}: expected a JSON object with a "mappings" list`);
   return {
     raw,
-    mappings: parseMappings(raw.mappings, file),
-    crmUsers: parseCrmUsers(raw.crmUsers, file),
+    mappings: parseMappings(raw.mappings, file, crm),
+    crmUsers: parseCrmUsers(raw.crmUsers, file, crm),
     outreachUsers: parseOutreachUsers(raw.outreachUsers, file),
   };
 }
