@@ -4,6 +4,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import type { CrmIdRules } from '../crm/index.js';
 import { MapsyncError } from '../errors.js';
 import type { DesiredState } from '../model.js';
 import type { SuggestionSet } from './model.js';
@@ -29,12 +30,12 @@ export async function readTouchedFiles(set: SuggestionSet, addTo: string, cwd = 
   return texts;
 }
 
-export async function planEdits(args: { set: SuggestionSet; desired: DesiredState; addTo: string; max: number }): Promise<EditOutcome> {
+export async function planEdits(args: { set: SuggestionSet; desired: DesiredState; addTo: string; max: number; crm: CrmIdRules }): Promise<EditOutcome> {
   const texts = await readTouchedFiles(args.set, args.addTo);
-  return editMappingFiles({ suggestions: args.set.suggestions, texts, desired: args.desired.mappings, addTo: args.addTo, date: today(), max: args.max });
+  return editMappingFiles({ suggestions: args.set.suggestions, texts, desired: args.desired.mappings, addTo: args.addTo, date: today(), max: args.max, crm: args.crm });
 }
 
-export async function writeSuggestions(args: { set: SuggestionSet; desired: DesiredState; addTo: string; max: number }): Promise<EditOutcome> {
+export async function writeSuggestions(args: { set: SuggestionSet; desired: DesiredState; addTo: string; max: number; crm: CrmIdRules }): Promise<EditOutcome> {
   const outcome = await planEdits(args);
   await writeEdits(outcome.edits);
   return outcome;

@@ -3,6 +3,7 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { CommandContext } from '../cli/context.js';
 import { loadDesired } from '../desired/load.js';
+import { crmIdRules } from '../crm/index.js';
 import { resolveDirectories } from '../directories/index.js';
 import type { Directories } from '../directories/directory.js';
 import { MapsyncError } from '../errors.js';
@@ -38,7 +39,7 @@ export function resolveAddTo(addTo: string, mappingsDir: string): string {
 export async function prepareSuggestions(context: CommandContext, options: { storeSpec?: string; mappingsDir?: string } = {}): Promise<PreparedSuggestions> {
   const mappingsDir = options.mappingsDir ?? context.config.mappingsDir;
   const addTo = resolveAddTo(context.config.suggest.addTo, mappingsDir);
-  const loaded = await loadDesired(mappingsDir);
+  const loaded = await loadDesired(mappingsDir, crmIdRules(context.config.crm));
   if (loaded.errors.length > 0) {
     for (const error of loaded.errors.slice(0, 20)) context.log.info(formatValidationError(error));
     throw new MapsyncError(`${loaded.errors.length} error${loaded.errors.length === 1 ? '' : 's'} in ${mappingsDir}/ — suggest only works on valid files`, {

@@ -9,7 +9,7 @@ import { checkFileText } from '../desired/load.js';
 import { formatMappingFile } from '../desired/format.js';
 import { parseYaml } from '../desired/parseYaml.js';
 import { startOf } from '../desired/nodeAt.js';
-import { canonicalId } from '../desired/salesforceId.js';
+import type { CrmIdRules } from '../crm/index.js';
 import { schemaValidator } from '../desired/schema.js';
 import { MapsyncError } from '../errors.js';
 import type { CrmUserId, DesiredMapping, OutreachUserId } from '../model.js';
@@ -43,6 +43,8 @@ export interface EditInput {
   /** YYYY-MM-DD, written into notes. */
   date: string;
   max: number;
+  /** The configured CRM's ID rules (entries are matched and checked on canonical IDs). */
+  crm: CrmIdRules;
 }
 
 const TO_STRING = { indent: 2, indentSeq: true, lineWidth: 0 } as const;
@@ -64,7 +66,7 @@ export function editMappingFiles(input: EditInput): EditOutcome {
   for (const [file, suggestions] of [...byFile].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const before = input.texts.get(file);
     if (before === undefined && suggestions.some((s) => s.action !== 'add')) throw internal(`${file} was not read`);
-    const wasClean = before === undefined || isFmtClean(file, before);
+    const wasClean = before === undefined || isFmtClean(file, before, input.crm);
     const parsed = parseYaml(before ?? EMPTY_FILE);
     if (!parsed.ok) throw internal(`${file} no longer parses`);
     const { doc, lineCounter } = parsed;
@@ -80,13 +82,13 @@ export function editMappingFiles(input: EditInput): EditOutcome {
       }
       const entry = entries.get(s.line!);
       const expected = s.previousCrmUserId ?? s.crmUserId;
-      if (!entry || entryCrmId(entry) !== expected) throw internal(`${file}:${s.line} is not the entry of CRM user ${expected}`);
+      if (!entry || entryCrmId(entry, input.crm) !== expected) throw internal(`${file}:${s.line} is not the entry of CRM user ${expected}`);
       if (s.action === 'remove') removeEntry(list, entry);
       else replaceEntry(doc, entry, s, input.date);
     }
 
     let after = doc.toString(TO_STRING);
-    if (wasClean) after = formatMappingFile(file, after);
+    if (wasClean) after = formatMappingFile(file, after, input.crm);
     else unformatted.push(file);
     edits.push({ file, before, after });
   }
@@ -94,9 +96,9 @@ export function editMappingFiles(input: EditInput): EditOutcome {
   return { edits, made, deferred: input.suggestions.length - made.length, unformatted };
 }
 
-function isFmtClean(file: string, text: string): boolean {
+function isFmtClean(file: string, text: string, crm: CrmIdRules): boolean {
   try {
-    return formatMappingFile(file, text) === text;
+    return formatMappingFile(file, text, crm) === text;
   } catch {
     return false;
   }
@@ -119,11 +121,12 @@ function pairOf(entry: YAMLMap, key: string): Pair | undefined {
   return (entry.items as Pair[]).find((p) => isScalar(p.key) && (p.key.source ?? String(p.key.value)) === key);
 }
 
-function entryCrmId(entry: YAMLMap): string | undefined {
+function entryCrmId(entry: YAMLMap, crm: CrmIdRules): string | undefined {
   const value = pairOf(entry, 'crmUserId')?.value;
   if (!isScalar(value)) return undefined;
   const text = value.source ?? String(value.value);
-  return text.length === 15 || text.length === 18 ? canonicalId(text) : undefined;
+  const id = crm.check(text);
+  return id.ok ? id.id : undefined;
 }
 
 /** Sets a text value in place, so the key's and the value's comments stay where they are. */
@@ -239,7 +242,7 @@ function verify(edits: readonly FileEdit[], made: readonly Suggestion[], input: 
   };
   for (const m of input.desired) if (!changedFiles.has(m.location.file)) claim(m.crmUserId, m.outreachUserId, m.location.file);
   for (const edit of edits) {
-    const checked = checkFileText(edit.file, edit.after);
+    const checked = checkFileText(edit.file, edit.after, input.crm);
     const first = checked.errors[0];
     if (first) throw internal(`${edit.file}:${first.line}:${first.column} would not validate (${first.code}: ${first.message})`);
     const got = new Set(checked.mappings.map((m) => key(m.crmUserId, m.outreachUserId)));

@@ -5,6 +5,7 @@ import { MapsyncError } from '../../errors.js';
 import { prepareSuggestions } from '../../suggest/prepare.js';
 import { renderSuggestionsJson, renderSuggestionsText } from '../../suggest/render.js';
 import { writeSuggestions } from '../../suggest/apply.js';
+import { crmIdRules } from '../../crm/index.js';
 import { action } from '../action.js';
 
 interface SuggestOptions {
@@ -32,7 +33,7 @@ export function registerSuggest(program: Command): void {
           const { set } = prepared;
           let written: { made: number; deferred: number; files: string[] } | undefined;
           if (options.write) {
-            const outcome = await writeSuggestions({ set, desired: prepared.desired, addTo: prepared.addTo, max: context.config.suggest.maxSuggestions });
+            const outcome = await writeSuggestions({ set, desired: prepared.desired, addTo: prepared.addTo, max: context.config.suggest.maxSuggestions, crm: crmIdRules(context.config.crm) });
             written = { made: outcome.made.length, deferred: outcome.deferred, files: outcome.edits.map((e) => e.file) };
             for (const file of outcome.unformatted) context.log.warn(`${file} was not fmt-clean before: edited in place, not reformatted (run mapsync fmt)`);
           }
