@@ -15,7 +15,7 @@ import { registerSuggest } from './commands/suggest.js';
 import { packageVersion } from './version.js';
 
 const program = new Command('mapsync')
-  .description('GitOps for CRM user mappings: validate, plan and apply Salesforce <-> Outreach user mappings kept as YAML')
+  .description('GitOps for CRM user mappings: validate, plan and apply CRM (Salesforce or Dynamics 365) <-> Outreach user mappings kept as YAML')
   .version(packageVersion(), '--version', 'print the mapsync version')
   .option('--config <file>', 'settings file', undefined)
   .option('--debug', 'show stack traces and request details (never credentials)')

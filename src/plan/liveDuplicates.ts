@@ -1,6 +1,6 @@
 // A store can hold what mappings/ forbids: one CRM user mapped to two Outreach users (the
 // Outreach store keeps the CRM ID on each Outreach user), one Outreach user mapped from two CRM
-// users (the Salesforce store keeps the Outreach id on each CRM user), or a pair twice. The diff
+// users (the CRM stores keep the Outreach id on each CRM user), or a pair twice. The diff
 // still converges — every pair not in mappings/ is removed — but the admin should know why.
 import type { CrmUserId, LiveMapping, OutreachUserId, Warning } from '../model.js';
 import { comparePairs, pairKey } from './order.js';
