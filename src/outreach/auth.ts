@@ -4,6 +4,7 @@
 import { MapsyncError } from '../errors.js';
 import { registerSecret } from '../secrets.js';
 import type { Logger } from '../log.js';
+import { keepRefreshToken } from './keepRefreshToken.js';
 import type { OutreachSettings } from './settings.js';
 
 export class TokenSource {
@@ -86,10 +87,12 @@ export class TokenSource {
     }
     // Register before anything else can print it.
     registerSecret(body.access_token);
-    if (typeof body.refresh_token === 'string' && body.refresh_token) {
-      // Outreach rotates refresh tokens: keep the new one for the next refresh in this run.
+    if (typeof body.refresh_token === 'string' && body.refresh_token && body.refresh_token !== this.refreshToken) {
+      // Outreach rotates refresh tokens: use the new one for the next refresh in this run, and
+      // keep it for the next run before anything else can fail.
       registerSecret(body.refresh_token);
       this.refreshToken = body.refresh_token;
+      await keepRefreshToken(refresh.keep, body.refresh_token, this.log);
     }
     this.token = body.access_token;
     this.refreshes += 1;

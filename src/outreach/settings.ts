@@ -1,5 +1,9 @@
-// Outreach credentials and endpoints, read only from the environment (never from files).
+// Outreach credentials and endpoints, read from the environment — and the newest refresh token
+// from OUTREACH_REFRESH_TOKEN_FILE when that file exists (Outreach rotates refresh tokens, so the
+// one in a secret is stale after the first run that refreshed; CONTRACT §9).
 import { MapsyncError, missingEnv } from '../errors.js';
+import { readGitHubContext, type GitHubContext } from '../github/context.js';
+import { readRefreshTokenFile } from './refreshTokenFile.js';
 
 export const DEFAULT_API_URL = 'https://api.outreach.io/api/v2';
 export const DEFAULT_TOKEN_URL = 'https://api.outreach.io/oauth/token';
@@ -10,6 +14,15 @@ export interface RefreshCredentials {
   refreshToken: string;
   /** Outreach asks for the app's redirect URI on refresh too; optional here. */
   redirectUri?: string;
+  /** Where a rotated refresh token is kept for the next run. */
+  keep: RefreshTokenKeeping;
+}
+
+export interface RefreshTokenKeeping {
+  /** OUTREACH_REFRESH_TOKEN_FILE. */
+  file?: string;
+  /** The repository whose Actions secret OUTREACH_REFRESH_TOKEN is updated (with MAPSYNC_SECRETS_TOKEN). */
+  actionsSecret?: GitHubContext;
 }
 
 export interface OutreachSettings {
@@ -44,8 +57,26 @@ export function hasOutreachCredentials(env: NodeJS.ProcessEnv): boolean {
   return value(env, 'OUTREACH_ACCESS_TOKEN') !== undefined || REFRESH_VARS.some((n) => value(env, n) !== undefined);
 }
 
+/** The Actions secret is updated only in GitHub Actions and only with a token allowed to write it. */
+function actionsSecretTarget(env: NodeJS.ProcessEnv): GitHubContext | undefined {
+  const token = value(env, 'MAPSYNC_SECRETS_TOKEN');
+  if (!token || env.GITHUB_ACTIONS !== 'true') return undefined;
+  return readGitHubContext({ ...env, GITHUB_TOKEN: token });
+}
+
+/**
+ * The environment with the refresh token from OUTREACH_REFRESH_TOKEN_FILE in place of
+ * OUTREACH_REFRESH_TOKEN, when the file holds one: it is newer than any secret.
+ */
+function withTokenFile(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const file = value(env, 'OUTREACH_REFRESH_TOKEN_FILE');
+  const fromFile = file === undefined ? undefined : readRefreshTokenFile(file);
+  return fromFile === undefined ? env : { ...env, OUTREACH_REFRESH_TOKEN: fromFile };
+}
+
 /** Reads and checks the settings; a missing variable is one line naming it. */
-export function outreachSettingsFromEnv(env: NodeJS.ProcessEnv): OutreachSettings {
+export function outreachSettingsFromEnv(given: NodeJS.ProcessEnv): OutreachSettings {
+  const env = withTokenFile(given);
   const accessToken = value(env, 'OUTREACH_ACCESS_TOKEN');
   const present = REFRESH_VARS.filter((n) => value(env, n) !== undefined);
   let refresh: RefreshCredentials | undefined;
@@ -61,6 +92,7 @@ export function outreachSettingsFromEnv(env: NodeJS.ProcessEnv): OutreachSetting
       clientSecret: value(env, 'OUTREACH_CLIENT_SECRET')!,
       refreshToken: value(env, 'OUTREACH_REFRESH_TOKEN')!,
       redirectUri: value(env, 'OUTREACH_REDIRECT_URI'),
+      keep: { file: value(env, 'OUTREACH_REFRESH_TOKEN_FILE'), actionsSecret: actionsSecretTarget(env) },
     };
   }
   if (!accessToken && !refresh) {

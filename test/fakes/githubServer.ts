@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { createGitDatabase, gitRoutes, type GitDatabase, type GitSeeding } from './github/gitDatabase.js';
 import { commitPullsRoutes, type CommitPullsSeeding } from './github/commitPulls.js';
+import { createActionsSecrets, type ActionsSecrets } from './github/actionsSecrets.js';
 
 export const BODY_LIMIT = 65_536;
 
@@ -69,6 +70,8 @@ export interface FakeGitHub {
   git: GitDatabase & GitSeeding;
   /** Which pull requests a commit belongs to (test/fakes/github/commitPulls.ts). */
   commitPulls: CommitPullsSeeding;
+  /** Repository Actions secrets, writable only with `secretsToken` (test/fakes/github/actionsSecrets.ts). */
+  secrets: ActionsSecrets;
   close(): Promise<void>;
 }
 
@@ -96,7 +99,7 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-export async function startGitHubServer(options: { token: string; owner?: string; repo?: string; defaultBranch?: string }): Promise<FakeGitHub> {
+export async function startGitHubServer(options: { token: string; owner?: string; repo?: string; defaultBranch?: string; secretsToken?: string }): Promise<FakeGitHub> {
   const owner = options.owner ?? 'acme';
   const repo = options.repo ?? 'crm-mappings';
   const requests: LoggedRequest[] = [];
@@ -109,6 +112,7 @@ export async function startGitHubServer(options: { token: string; owner?: string
   let base = '';
   const now = () => new Date().toISOString();
   const database = createGitDatabase(options.defaultBranch);
+  const secrets = await createActionsSecrets({ owner, repo, repoToken: options.token, secretsToken: options.secretsToken, json });
   const git = gitRoutes(database, {
     owner,
     repo,
@@ -180,6 +184,8 @@ export async function startGitHubServer(options: { token: string; owner?: string
 
     const auth = req.headers.authorization ?? '';
     const presented = auth.replace(/^(token|bearer)\s+/i, '');
+    // Actions secrets take another token than the rest of the API.
+    if (secrets.handle(method, url.pathname, body, presented, res)) return;
     if (presented !== options.token) {
       return json(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' });
     }
@@ -355,6 +361,7 @@ export async function startGitHubServer(options: { token: string; owner?: string
     },
     commitPulls,
     git: Object.assign(database, { seedCommit: git.seedCommit, filesAt: git.filesAt, headOf: git.headOf }),
+    secrets,
     close() {
       return new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -149,6 +149,16 @@ export class FakeOutreach {
   private readonly retiredTokens: string[] = [];
   private readonly retiredRefresh: string[] = [];
 
+  /** The one refresh token the token endpoint accepts now (each refresh rotates it). */
+  get currentRefreshToken(): string | undefined {
+    return this.refreshToken;
+  }
+
+  /** Refresh tokens that were replaced and are refused from now on. */
+  get retiredRefreshTokens(): string[] {
+    return [...this.retiredRefresh];
+  }
+
   expireAllTokens(): void {
     for (const t of this.validTokens) this.retiredTokens.push(t);
     this.validTokens.clear();
