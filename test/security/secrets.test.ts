@@ -5,7 +5,9 @@
 // stdout, stderr, every file under the project (journal, snapshots, plan files, job summary,
 // imported YAML) and everything posted to GitHub are scanned for every secret, plain and
 // URL-encoded — including the session ids and access tokens the fake servers issued during the run.
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeProject, runCli, type CliResult } from '../helpers/cli.js';
@@ -22,7 +24,13 @@ const SECRETS = {
   OUTREACH_REFRESH_TOKEN: 'or-refresh+token/ABCDEFGH-SECRET',
   OUTREACH_CLIENT_SECRET: 'or-client+secret/ZYXWVU-SECRET',
   GITHUB_TOKEN: 'ghs_SecurityPassFakeToken0123456789ABCD',
+  // The unattended sets (CONTRACT §9): the connected app's key and secret, and the token that
+  // may write Actions secrets (where the rotated Outreach refresh token is kept).
+  SF_JWT_KEY: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  SF_CLIENT_SECRET: 'Sf+Consumer/Secret=0123456789ABCDEF',
+  MAPSYNC_SECRETS_TOKEN: 'github_pat_SecretsWriter+Fake/0123456789',
 };
+const SF_CLIENT_ID = '3MVG9SecurityPassConsumerKey.0123456789';
 const SF_USERNAME = 'integration@example.com';
 const OUTREACH_CLIENT_ID = 'mapsync-client-id';
 
@@ -30,24 +38,32 @@ let sf: FakeSalesforce;
 let outreach: FakeOutreach;
 let github: FakeGitHub;
 let runs: { label: string; result: CliResult }[] = [];
+/** Outside the project, like the runner's temp folder: where the refresh token file lives. */
+let state: string;
 const projects: { dir: string; cleanup: () => Promise<void> }[] = [];
 
 // Fresh servers for every test: Outreach rotates refresh tokens, so each test starts from the
 // refresh token in its environment.
 beforeEach(async () => {
   runs = [];
-  sf = await startFakeSalesforce({ tokens: [SECRETS.SF_ACCESS_TOKEN], username: SF_USERNAME, password: SECRETS.SF_PASSWORD + SECRETS.SF_SECURITY_TOKEN });
+  sf = await startFakeSalesforce({
+    tokens: [SECRETS.SF_ACCESS_TOKEN],
+    username: SF_USERNAME,
+    password: SECRETS.SF_PASSWORD + SECRETS.SF_SECURITY_TOKEN,
+    oauth: { clientId: SF_CLIENT_ID, publicKey: createPublicKey(SECRETS.SF_JWT_KEY), preAuthorized: [SF_USERNAME], clientSecret: SECRETS.SF_CLIENT_SECRET },
+  });
   for (let n = 1; n <= 4; n++) sf.addUser({ Id: userId(n), Name: `User ${n}`, Email: `user${n}@example.com`, IsActive: true, Outreach_User_Id__c: n === 1 || n === 4 ? String(n) : null });
   outreach = await startFakeOutreach({
     users: [1, 2, 3, 4].map((n) => ({ id: n, firstName: 'User', lastName: String(n), email: `user${n}@example.com`, locked: false, custom1: n === 1 || n === 4 ? userId(n) : null })),
     tokens: [SECRETS.OUTREACH_ACCESS_TOKEN],
     client: { id: OUTREACH_CLIENT_ID, secret: SECRETS.OUTREACH_CLIENT_SECRET, refreshToken: SECRETS.OUTREACH_REFRESH_TOKEN },
   });
-  github = await startGitHubServer({ token: SECRETS.GITHUB_TOKEN, owner: 'acme', repo: 'crm-mappings' });
+  github = await startGitHubServer({ token: SECRETS.GITHUB_TOKEN, owner: 'acme', repo: 'crm-mappings', secretsToken: SECRETS.MAPSYNC_SECRETS_TOKEN });
+  state = await mkdtemp(join(tmpdir(), 'mapsync-runner-temp-'));
 });
 
 afterEach(async () => {
-  await Promise.all([sf?.close(), outreach?.close(), github?.close()]);
+  await Promise.all([sf?.close(), outreach?.close(), github?.close(), rm(state, { recursive: true, force: true })]);
 });
 
 afterAll(async () => {
@@ -64,7 +80,9 @@ async function newProject(): Promise<string> {
 }
 
 /** The environment of a workflow step: every credential, plus the Actions context. */
-function stepEnv(dir: string, credentials: 'tokens' | 'logins'): Record<string, string> {
+type Credentials = 'tokens' | 'logins' | 'unattended';
+
+function stepEnv(dir: string, credentials: Credentials): Record<string, string> {
   const common = {
     GITHUB_TOKEN: SECRETS.GITHUB_TOKEN,
     GITHUB_REPOSITORY: 'acme/crm-mappings',
@@ -83,16 +101,36 @@ function stepEnv(dir: string, credentials: 'tokens' | 'logins'): Record<string, 
   if (credentials === 'tokens') {
     return { ...common, SF_INSTANCE_URL: sf.url, SF_ACCESS_TOKEN: SECRETS.SF_ACCESS_TOKEN, OUTREACH_ACCESS_TOKEN: SECRETS.OUTREACH_ACCESS_TOKEN };
   }
+  if (credentials === 'unattended') {
+    // What the workflows pass: every Salesforce set but the token (the JWT one wins), the refresh
+    // set for Outreach, its token file and the token that keeps the rotated one as a secret.
+    return {
+      ...common,
+      GITHUB_ACTIONS: 'true',
+      MAPSYNC_SECRETS_TOKEN: SECRETS.MAPSYNC_SECRETS_TOKEN,
+      OUTREACH_REFRESH_TOKEN_FILE: join(state, 'outreach-refresh-token'),
+      SF_LOGIN_URL: sf.url,
+      SF_USERNAME,
+      SF_CLIENT_ID,
+      SF_JWT_KEY: SECRETS.SF_JWT_KEY,
+      SF_CLIENT_SECRET: SECRETS.SF_CLIENT_SECRET,
+      SF_PASSWORD: SECRETS.SF_PASSWORD,
+      SF_SECURITY_TOKEN: SECRETS.SF_SECURITY_TOKEN,
+    };
+  }
   // Log in with a password; let mapsync fetch the first Outreach token with the refresh token.
   return { ...common, SF_LOGIN_URL: sf.url, SF_USERNAME, SF_PASSWORD: SECRETS.SF_PASSWORD, SF_SECURITY_TOKEN: SECRETS.SF_SECURITY_TOKEN };
 }
 
 async function run(label: string, args: string[], cwd: string, env: Record<string, string>): Promise<CliResult> {
+  const started = Date.now();
   const result = await runCli(args, { cwd, env });
+  if (process.env.SECRETS_TEST_TRACE) console.log(`${Date.now() - started} ms mapsync ${args.join(' ')} -> ${result.code}`);
   runs.push({ label: `${label}: mapsync ${args.join(' ')}`, result });
-  // Outreach hands out a new refresh token with every refresh and retires the old one: the admin
-  // updates the secret (README, store-outreach), and so does this test.
-  env.OUTREACH_REFRESH_TOKEN = (outreach as unknown as { refreshToken: string }).refreshToken;
+  // Outreach hands out a new refresh token with every refresh and retires the old one. Without a
+  // place to keep it the admin would update the secret; so does this test. The unattended set
+  // keeps it itself (the token file, the Actions secret).
+  if (!env.OUTREACH_REFRESH_TOKEN_FILE) env.OUTREACH_REFRESH_TOKEN = outreach.currentRefreshToken!;
   return result;
 }
 
@@ -108,7 +146,9 @@ async function filesUnder(dir: string): Promise<string[]> {
 
 /** Every secret value, as given and as the servers issued, plain and URL/form-encoded. */
 function secretForms(): string[] {
-  const values = new Set<string>([...Object.values(SECRETS), ...sf.tokens, ...outreach.allTokens]);
+  const pemLines = SECRETS.SF_JWT_KEY.split('\n').filter((line) => !line.startsWith('-----') && line.length > 0);
+  const assertions = sf.oauth!.grants.map((g) => g.assertion ?? '');
+  const values = new Set<string>([...Object.values(SECRETS), ...pemLines, ...assertions, ...sf.tokens, ...outreach.allTokens]);
   const forms = new Set<string>();
   for (const v of values) {
     if (v.length < 8) continue;
@@ -125,9 +165,14 @@ function leaksIn(where: string, text: string, forms: string[]): string[] {
 }
 
 describe('credentials never appear in output, files or posts', () => {
-  for (const credentials of ['tokens', 'logins'] as const) {
+  const described: Record<Credentials, string> = {
+    tokens: 'access tokens',
+    logins: 'password login + OAuth refresh',
+    unattended: 'Salesforce JWT/client credentials + rotating Outreach refresh token kept in a file and an Actions secret',
+  };
+  for (const credentials of ['tokens', 'logins', 'unattended'] as const) {
     for (const debug of [false, true]) {
-      it(`every command, ${credentials === 'tokens' ? 'access tokens' : 'password login + OAuth refresh'}${debug ? ', --debug' : ''}`, async () => {
+      it(`every command, ${described[credentials]}${debug ? ', --debug' : ''}`, async () => {
         const dir = await newProject();
         const env = stepEnv(dir, credentials);
         const d = debug ? ['--debug'] : [];
@@ -155,6 +200,19 @@ describe('credentials never appear in output, files or posts', () => {
         await expectCode(['apply', '--store', 'outreach', '--auto-approve'], [0]);
         await expectCode(['import', '--store', 'outreach'], [0]);
         await expectCode(['drift', '--store', 'outreach'], [0, 2]);
+        if (credentials === 'unattended') {
+          // The client-credentials flow too, and a refused JWT (its error line is output as well).
+          const withoutKey = { ...env, SF_JWT_KEY: '' };
+          const result = await run(label, ['plan', '--store', 'salesforce', ...d], dir, withoutKey);
+          expect(result.code, result.stderr).toBe(0);
+          sf.oauth!.publicKey = createPublicKey(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
+          expect((await run(label, ['plan', '--store', 'salesforce', ...d], dir, env)).code).toBe(1);
+          expect(sf.oauth!.grants.map((g) => g.grant)).toContain('client_credentials');
+          expect(sf.oauth!.assertions.filter((g) => g.ok).length).toBeGreaterThan(0);
+          // The rotated refresh token went to the file and, sealed, to the Actions secret.
+          expect(github.secrets.open('OUTREACH_REFRESH_TOKEN')).toBe(outreach.currentRefreshToken);
+          expect(outreach.retiredRefreshTokens.length).toBeGreaterThan(1);
+        }
 
         // The credentials really were used (else the scan proves nothing).
         expect(github.requests.some((r) => r.authorization?.includes(SECRETS.GITHUB_TOKEN))).toBe(true);
@@ -170,7 +228,8 @@ describe('credentials never appear in output, files or posts', () => {
         for (const file of files) leaks.push(...leaksIn(relative(dir, file), await readFile(file, 'latin1'), forms), ...leaksIn(relative(dir, file), await readFile(file, 'utf8'), forms));
         for (const r of github.requests) leaks.push(...leaksIn(`GitHub ${r.method} ${r.path} body`, r.rawBody, forms));
         expect(leaks).toEqual([]);
-      });
+        // About twenty CLI runs: give a busy machine room.
+      }, 240_000);
     }
   }
 
