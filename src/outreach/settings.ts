@@ -82,7 +82,10 @@ export function outreachSettingsFromEnv(given: NodeJS.ProcessEnv): OutreachSetti
   let refresh: RefreshCredentials | undefined;
   if (present.length > 0 && present.length < REFRESH_VARS.length) {
     const missing = REFRESH_VARS.filter((n) => !present.includes(n));
-    throw new MapsyncError(`${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not set: OAuth refresh needs ${REFRESH_VARS.join(', ')} together`, {
+    const file = value(env, 'OUTREACH_REFRESH_TOKEN_FILE');
+    // The file holds a token only after a run has refreshed: the first run starts from the variable.
+    const noFileYet = file !== undefined && missing.includes('OUTREACH_REFRESH_TOKEN') ? ` (OUTREACH_REFRESH_TOKEN_FILE ${file} does not exist yet or is empty)` : '';
+    throw new MapsyncError(`${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not set${noFileYet}: OAuth refresh needs ${REFRESH_VARS.join(', ')} together`, {
       hint: `export ${missing.map((n) => `${n}=…`).join(' ')} (in CI, from repository secrets), or unset ${present.join(', ')}`,
     });
   }

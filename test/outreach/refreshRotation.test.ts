@@ -68,6 +68,12 @@ describe('Outreach refresh tokens that rotate', () => {
     expect((await readFile(file, 'utf8')).trim()).toBe(fake.currentRefreshToken);
     expect(second.stderr).not.toContain('warning:');
 
+    // The first run of a new setup needs the variable: the file exists only once a run refreshed.
+    const fresh = await run(plan, { OUTREACH_REFRESH_TOKEN: undefined, OUTREACH_REFRESH_TOKEN_FILE: join(state, 'not-yet') });
+    expect(errorLines(fresh.stderr)).toEqual([
+      `error: OUTREACH_REFRESH_TOKEN is not set (OUTREACH_REFRESH_TOKEN_FILE ${join(state, 'not-yet')} does not exist yet or is empty): OAuth refresh needs OUTREACH_CLIENT_ID, OUTREACH_CLIENT_SECRET, OUTREACH_REFRESH_TOKEN together`,
+    ]);
+
     // Without the file the retired token is refused: the file is what kept the runs going.
     const without = await run(plan);
     expect(without.code).toBe(1);
