@@ -27,9 +27,10 @@ async function walk(folder: string, found: string[]): Promise<void> {
   const entries = await readdir(folder, { withFileTypes: true });
   for (const entry of entries) {
     const path = join(folder, entry.name);
+    // Hidden files and folders (.git, editor state, a .draft.yaml set aside) never hold mappings.
+    if (entry.name.startsWith('.')) continue;
     if (entry.isDirectory()) {
-      // Hidden folders (.git, editor state) never hold mappings.
-      if (!entry.name.startsWith('.')) await walk(path, found);
+      await walk(path, found);
     } else if (YAML_FILE.test(entry.name)) {
       // Symbolic links are followed only to files, so a link loop cannot trap the walk.
       if (entry.isFile() || (entry.isSymbolicLink() && (await stat(path).catch(() => undefined))?.isFile())) found.push(path);

@@ -29,6 +29,10 @@ async function readDocument(absolute: string, shown: string, crm: CrmIdRules): P
   return parseStoreDocument(text, shown, crm);
 }
 
+async function pathExists(absolute: string): Promise<boolean> {
+  return stat(absolute).then(() => true, () => false);
+}
+
 /** A file's identity for "has it changed since we read it?": size and modification time. */
 async function statSignature(absolute: string): Promise<string> {
   try {
@@ -77,9 +81,20 @@ function nameLookup(doc: StoreDocument) {
 
 export const createFileStore: StoreFactory = async (argument, context) => {
   const crm = crmIdRules(context.config.crm);
-  const path = argument === undefined || argument === '' ? DEFAULT_FILE_STORE_PATH : argument;
+  if (argument === undefined || argument.trim() === '') {
+    throw new MapsyncError(`the file store needs a path: "file:PATH", not "file${argument === undefined ? '' : ':'}"`, {
+      code: 'store-spec',
+      hint: `for the local demo store use file:${DEFAULT_FILE_STORE_PATH}`,
+    });
+  }
+  const path = argument;
   const absolute = resolve(path);
   const shown = relative(process.cwd(), absolute) || path;
+  // The default store is empty until the first apply; any other path that is missing is most
+  // likely mistyped, and an empty store would otherwise pass for a real one.
+  if (normalize(path) !== normalize(DEFAULT_FILE_STORE_PATH) && !(await pathExists(absolute))) {
+    context.log.info(`note: the file store ${shown} does not exist, so it reads as empty (apply would create it)`);
+  }
   // The directories are read once, at open: plan checks against them before anything is written.
   const openedSignature = await statSignature(absolute);
   let opened: StoreDocument | undefined = await readDocument(absolute, shown, crm);

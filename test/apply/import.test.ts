@@ -11,8 +11,9 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
+/** A project whose mappings/ folder exists, as in every repository (--out creates no folders). */
 async function project(files: Record<string, string>) {
-  const p = await makeProject(files);
+  const p = await makeProject({ 'mappings/.keep': '', ...files });
   cleanups.push(p.cleanup);
   return p.dir;
 }
@@ -82,7 +83,8 @@ describe('import', () => {
   });
 
   it('points the modeline at the schema from a nested --out folder', async () => {
-    const dir = await project({ [STORE]: liveStore([{ crm: 1, outreach: 1 }]) });
+    // --out creates no folders (CONTRACT §3): the folder is there already.
+    const dir = await project({ [STORE]: liveStore([{ crm: 1, outreach: 1 }]), 'mappings/emea/.keep': '' });
     const r = await runCli(['import', '--out', 'mappings/emea/sales.yaml'], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
     const text = await readFile(join(dir, 'mappings/emea/sales.yaml'), 'utf8');
@@ -113,7 +115,7 @@ describe('import', () => {
   });
 
   it('writes an empty list for an empty store, and that validates', async () => {
-    const dir = await project({});
+    const dir = await project({ [STORE]: liveStore([]) });
     const r = await runCli(['import', '--out', 'mappings/none.yaml'], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
     expect(await readFile(join(dir, 'mappings/none.yaml'), 'utf8')).toBe('# yaml-language-server: $schema=../schema/user-mappings.schema.json\nmappings: []\n');

@@ -60,6 +60,8 @@ describe('mapsync plan', () => {
     const dir = await setUp({
       'mappings/amer.yaml': yamlOf([ada, alan]),
       '.mapsync/live.json': storeOf({ mappings: [[1, 42], [2, 57]], ...directoriesFor(everyone) }),
+      // --out creates no folders (CONTRACT §3): the folder is there already.
+      'plans/.keep': '',
     });
     const saved = await runCli(['plan', '--out', 'plans/next.json'], { cwd: dir });
     expect(saved.code).toBe(0);

@@ -1,14 +1,13 @@
 // `mapsync import`: writes the live mappings as YAML — the way to start managing an existing org.
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
-import writeFileAtomic from 'write-file-atomic';
 import { importEntries, importYaml } from '../../apply/importYaml.js';
 import { resolveDirectories } from '../../directories/index.js';
 import { MapsyncError } from '../../errors.js';
-import { openStore } from '../../stores/index.js';
+import { openStore, parseStoreSpec } from '../../stores/index.js';
 import { action } from '../action.js';
+import { checkOutputFile, writeOutputFile } from '../../outputFile.js';
 
 interface ImportOptions {
   store?: string;
@@ -33,11 +32,22 @@ export function registerImport(program: Command): void {
     .addHelpText('after', '\nExit codes: 0 written · 1 error')
     .action(action<ImportOptions>(async (options, context) => {
       const out = options.out;
+      if (out !== undefined) await checkOutputFile(out, 'the mappings');
       if (out !== undefined && existsSync(out) && !options.force) {
         throw new MapsyncError(`${relative(process.cwd(), resolve(out)) || out} already exists; not overwriting it`, { hint: 'choose another --out file, or pass --force' });
       }
+      const spec = options.store ?? context.config.store;
+      // A file store that does not exist reads as empty; importing it would write `mappings: []`
+      // and call that the live list.
+      const { kind, argument } = parseStoreSpec(spec);
+      if (kind === 'file' && argument && !existsSync(argument)) {
+        throw new MapsyncError(`nothing to import: the file store ${relative(process.cwd(), resolve(argument)) || argument} does not exist`, {
+          code: 'store-missing',
+          hint: 'check the path after file:',
+        });
+      }
       const storeContext = { config: context.config, env: context.env, log: context.log };
-      const store = await openStore(options.store ?? context.config.store, storeContext);
+      const store = await openStore(spec, storeContext);
       let text: string;
       try {
         const live = await store.list();
@@ -48,8 +58,7 @@ export function registerImport(program: Command): void {
         if (out === undefined) {
           context.print(text);
         } else {
-          await mkdir(dirname(resolve(out)), { recursive: true });
-          await writeFileAtomic(out, text, { fsync: true });
+          await writeOutputFile(out, text, 'the mappings');
           context.log.info(`Wrote ${entries.length} mapping${entries.length === 1 ? '' : 's'} from ${store.spec} to ${relative(process.cwd(), resolve(out))}.`);
         }
       } finally {

@@ -7,6 +7,7 @@ import { renderMarkdown } from '../../plan/render/markdown.js';
 import { hasChanges, hasErrors } from '../../plan/render/describe.js';
 import { FORMATS, renderAs, type Format } from '../../plan/render/select.js';
 import { savePlan } from '../../plan/savePlan.js';
+import { checkOutputFile } from '../../outputFile.js';
 import { MapsyncError } from '../../errors.js';
 import { action } from '../action.js';
 import type { CommandContext } from '../context.js';
@@ -58,6 +59,8 @@ export function registerPlan(program: Command): void {
     .option('--pr <number>', 'pull request number for --github-comment (default: from the Actions event)', parsePullRequest)
     .addHelpText('after', '\nExit codes: 0 ok · 1 error (invalid files, unknown users, store unreachable) · 2 changes (only with --detailed-exitcode)\n')
     .action(action<PlanOptions>(async (options, context) => {
+      // Before the store is read: an --out that cannot be written is known in a second, not after the plan.
+      if (options.out !== undefined) await checkOutputFile(options.out, 'the plan');
       const { plan, store } = await preparePlanOrReport(context, options);
       try {
         context.print(renderAs(options.format, plan, { colors: context.colors, mode: 'plan' }));
