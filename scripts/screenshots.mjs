@@ -1,0 +1,194 @@
+// `npm run screenshots`: pictures of the plan comment a reviewer sees on a pull request, for
+// docs/ and the README. Each scenario is a real project: the real CLI runs
+// `plan --github-comment` against the fake GitHub API of test/fakes, the posted body is rendered
+// with GitHub's parser and stylesheet (scripts/githubPage.mjs), and headless Chromium takes the
+// picture. Not part of `npm test`: CI has no browser.
+//
+// Needs Chromium: apt-get update && apt-get install -y chromium fonts-noto-color-emoji
+// (or set CHROMIUM=/path/to/chromium).
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import ts from 'typescript';
+import { commentPage } from './githubPage.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = join(ROOT, 'bin/mapsync.js');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const TOKEN = 'ghs_screenshotsOnlyNotARealToken000000';
+const HEAD_SHA = '3f2a9c1b7d4e5f60718293a4b5c6d7e8f9012345';
+const PR = 42;
+const WIDTH = 930;
+
+const { to18 } = await import(pathToFileURL(join(ROOT, 'dist/desired/salesforceId.js')).href);
+
+/** test/fakes/**.ts transpiled into `work` with its folder layout, so relative imports keep working. */
+async function loadFakes(work) {
+  const from = join(ROOT, 'test/fakes');
+  const files = (await readdir(from, { recursive: true })).filter((f) => f.endsWith('.ts'));
+  for (const name of files) {
+    const file = join(from, name);
+    const { outputText } = ts.transpileModule(await readFile(file, 'utf8'), { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+    const out = join(work, 'fakes', relative(from, file)).replace(/\.ts$/, '.js');
+    await mkdir(dirname(out), { recursive: true });
+    await writeFile(out, outputText);
+  }
+  await writeFile(join(work, 'fakes/package.json'), '{"type": "module"}\n');
+  return import(pathToFileURL(join(work, 'fakes/githubServer.js')).href);
+}
+
+function run(command, args, { cwd, env = {} } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const crm = (n) => to18(`0055e${String(n).padStart(10, '0')}`);
+
+// People for the small and guarded plans; the directories (file store's crmUsers / outreachUsers)
+// know both sides, as Salesforce and Outreach would.
+const PEOPLE = [
+  'Ada Lovelace', 'Grace Hopper', 'Katherine Johnson', 'Alan Turing', 'Mary Somerville', 'Dorothy Vaughan',
+  'Edsger Dijkstra', 'Barbara Liskov', 'Donald Knuth', 'Frances Allen', 'John Backus', 'Radia Perlman',
+  'Ken Thompson', 'Margaret Hamilton', 'Tim Berners-Lee', 'Hedy Lamarr', 'Claude Shannon', 'Annie Easley',
+  'Leslie Lamport', 'Shafi Goldwasser', 'Niklaus Wirth', 'Adele Goldberg', 'Dennis Ritchie', 'Jean Sammet',
+];
+
+function yaml(entries) {
+  return '# yaml-language-server: $schema=../schema/user-mappings.schema.json\nmappings:\n' +
+    entries.map((e) => `  - crmUserId: ${crm(e.n)}\n    outreachUserId: ${e.outreach}\n${e.name ? `    name: ${e.name}\n` : ''}`).join('');
+}
+
+/** The file store: live mappings plus both directories (every person and every seat is known). */
+function store(live, people, seats) {
+  return JSON.stringify({
+    mappings: live.map((m) => ({ crmUserId: crm(m.n), outreachUserId: m.outreach, crmUserName: people.get(m.n), outreachUserName: seats.get(m.outreach) })),
+    crmUsers: [...people].map(([n, name]) => ({ id: crm(n), name, email: `${name.toLowerCase().replace(/[^a-z]+/g, '.')}@acme.example`, active: true })),
+    outreachUsers: [...seats].map(([id, name]) => ({ id, name, locked: false })),
+  });
+}
+
+/** A few changes of every kind: adds, a removal, a re-pointed seat, a repurposed seat. */
+function smallPlan() {
+  const people = new Map(PEOPLE.slice(0, 10).map((name, i) => [i + 1, name]));
+  const seats = new Map([...people].map(([n, name]) => [100 + n, name]));
+  seats.set(61, 'Bob Ng'); // a seat that changed hands in Outreach: its name no longer matches
+  seats.set(230, 'Dan Brown');
+  people.set(11, 'Dan Brown');
+  const live = [1, 2, 3, 4, 5, 6].map((n) => ({ n, outreach: 100 + n }));
+  live.push({ n: 7, outreach: 61 }, { n: 11, outreach: 230 });
+  const desired = [1, 2, 3, 4, 5, 6, 8, 9].map((n) => ({ n, outreach: 100 + n, name: people.get(n) }));
+  desired.push({ n: 7, outreach: 107, name: people.get(7) });
+  return { yaml: yaml(desired), store: store(live, people, seats) };
+}
+
+/** A plan that removes more than the removal guard allows (16 of 24). */
+function guardedPlan() {
+  const people = new Map(PEOPLE.map((name, i) => [i + 1, name]));
+  const seats = new Map([...people].map(([n, name]) => [100 + n, name]));
+  const live = [...people.keys()].map((n) => ({ n, outreach: 100 + n }));
+  const desired = live.slice(0, 8).map((m) => ({ ...m, name: people.get(m.n) }));
+  return { yaml: yaml(desired), store: store(live, people, seats) };
+}
+
+/** 20,000 changes, 400 of them removals (the risky part), 2,000 unchanged. */
+function hugePlan() {
+  const people = new Map();
+  const seats = new Map();
+  const name = (n) => `Rep ${String(n).padStart(5, '0')}`;
+  for (let n = 1; n <= 22_000; n++) {
+    people.set(n, name(n));
+    seats.set(n, name(n));
+  }
+  const live = [];
+  for (let n = 1; n <= 2_400; n++) live.push({ n, outreach: n }); // 1..400 go, 401..2,400 stay
+  const desired = [];
+  for (let n = 401; n <= 22_000; n++) desired.push({ n, outreach: n, name: name(n) });
+  return { yaml: yaml(desired), store: store(live, people, seats) };
+}
+
+const SCENARIOS = [
+  { file: 'pr-comment-small.png', title: 'small plan', make: smallPlan },
+  { file: 'pr-comment-guarded.png', title: 'removal guard', make: guardedPlan },
+  { file: 'pr-comment-20000.png', title: '20,000 changes', make: hugePlan },
+];
+
+async function planComment(work, startGitHubServer, scenario) {
+  const dir = join(work, scenario.file.replace(/\.png$/, ''));
+  const { yaml: mappings, store: live } = scenario.make();
+  await mkdir(join(dir, 'mappings'), { recursive: true });
+  await mkdir(join(dir, '.mapsync'), { recursive: true });
+  await writeFile(join(dir, 'mappings/team.yaml'), mappings);
+  await writeFile(join(dir, '.mapsync/live.json'), live);
+  await writeFile(join(dir, 'event.json'), JSON.stringify({ number: PR, pull_request: { number: PR, head: { sha: HEAD_SHA, ref: 'update-mappings' } } }));
+  const github = await startGitHubServer({ token: TOKEN });
+  try {
+    const result = await run(process.execPath, [CLI, 'plan', '--github-comment'], {
+      cwd: dir,
+      env: {
+        GITHUB_TOKEN: TOKEN,
+        GITHUB_REPOSITORY: 'acme/crm-mappings',
+        GITHUB_API_URL: github.url,
+        GITHUB_EVENT_PATH: join(dir, 'event.json'),
+        GITHUB_SHA: HEAD_SHA,
+        GITHUB_SERVER_URL: 'https://github.com',
+        GITHUB_RUN_ID: '123456',
+        GITHUB_STEP_SUMMARY: join(dir, 'step-summary.md'),
+      },
+    });
+    if (result.code !== 0) throw new Error(`plan --github-comment failed for ${scenario.title} (exit ${result.code}):\n${result.stderr}`);
+    const [comment] = github.commentsOn(PR);
+    if (!comment) throw new Error(`no comment was posted for ${scenario.title}`);
+    return comment.body;
+  } finally {
+    await github.close();
+  }
+}
+
+/** Two passes of the plain Chromium CLI: one to learn the page height, one to take the picture at it. */
+async function screenshot(html, png, work) {
+  const page = join(work, `${png.replace(/[^a-z0-9]+/gi, '-')}.html`);
+  await writeFile(page, html);
+  const flags = (profile) => ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--hide-scrollbars', `--user-data-dir=${profile}`];
+  const profile = await mkdtemp(join(tmpdir(), 'mapsync-chromium-'));
+  try {
+    const dom = await run(CHROMIUM, [...flags(profile), `--window-size=${WIDTH},800`, '--dump-dom', pathToFileURL(page).href]);
+    const height = Number(/<title>height=(\d+)<\/title>/.exec(dom.stdout)?.[1]);
+    if (!height) throw new Error(`Chromium did not report the page height:\n${dom.stderr.slice(0, 2000)}`);
+    const shot = await run(CHROMIUM, [...flags(profile), `--window-size=${WIDTH},${height}`, `--screenshot=${png}`, pathToFileURL(page).href]);
+    if (shot.code !== 0 || !existsSync(png)) throw new Error(`Chromium could not take ${png}:\n${shot.stderr.slice(0, 2000)}`);
+    return height;
+  } finally {
+    await rm(profile, { recursive: true, force: true });
+  }
+}
+
+if (!existsSync(CHROMIUM)) {
+  process.stderr.write(`screenshots: no Chromium at ${CHROMIUM}; install it (apt-get install -y chromium) or set CHROMIUM\n`);
+  process.exit(1);
+}
+const work = await mkdtemp(join(tmpdir(), 'mapsync-screenshots-'));
+try {
+  const { startGitHubServer } = await loadFakes(work);
+  await mkdir(join(ROOT, 'docs'), { recursive: true });
+  for (const scenario of SCENARIOS) {
+    const body = await planComment(work, startGitHubServer, scenario);
+    // SCREENSHOTS_MARKDOWN=DIR keeps the posted bodies, to read what the pictures show.
+    if (process.env.SCREENSHOTS_MARKDOWN) await writeFile(join(process.env.SCREENSHOTS_MARKDOWN, scenario.file.replace(/\.png$/, '.md')), body);
+    const png = join(ROOT, 'docs', scenario.file);
+    const height = await screenshot(await commentPage(body, { title: scenario.title }), png, work);
+    process.stdout.write(`docs/${scenario.file}: ${scenario.title}, ${body.length.toLocaleString('en-US')} characters of Markdown, ${WIDTH}x${height} px\n`);
+  }
+} finally {
+  await rm(work, { recursive: true, force: true });
+}
