@@ -75,6 +75,17 @@ describe('mapsync show PLANFILE', () => {
     expect(result.stderr.trim().split('\n').length).toBeLessThanOrEqual(2); // the error and its hint
   });
 
+  it('keeps stdout one JSON document with --format json when the file is not a plan', async () => {
+    const project = await makeProject({ 'nope.json': '{"formatVersion": 9}' });
+    cleanups.push(project.cleanup);
+    const result = await runCli(['show', 'nope.json', '--format', 'json'], { cwd: project.dir });
+    expect(result.code).toBe(1);
+    const doc = JSON.parse(result.stdout) as { errors: { message: string }[] };
+    expect(doc.errors).toHaveLength(1);
+    expect(doc.errors[0]!.message).toMatch(/^nope\.json: plan formatVersion 9 is not supported/);
+    expect(result.stderr).toMatch(/^error: nope\.json: plan formatVersion 9/m);
+  });
+
   it('needs a PLANFILE and rejects an unknown format', async () => {
     const project = await makeProject();
     cleanups.push(project.cleanup);
