@@ -3,6 +3,7 @@
 // (GET /commits/{sha}/pulls) and posts the outcome there — or, with no such PR, only the job summary.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import cmark from 'cmark-gfm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeProject, runCli } from '../helpers/cli.js';
 import { startGitHubServer, type FakeGitHub } from '../fakes/githubServer.js';
@@ -117,9 +118,17 @@ describe('apply --github-comment', () => {
     for (const line of failures.slice(0, 10)) expect(line).toMatch(/^- `failed to add [^`]+`$/);
     expect(failures[10]).toBe('- … and 1 more failure: the journal lists every one');
     expect(body).toContain(`failed to add ${outreachCrmId(2)} <-> 2 (@octocat <b>x</b> GH-7 acme/other#9, mappings/team.yaml:5)`);
-    // Outside code spans the body holds no data: no tag, mention or reference can come from a name.
-    const outsideCode = body.replace(/`[^`]*`/g, '');
-    expect(outsideCode).not.toMatch(/<(?!!-- mapsync:apply -->)|@octocat|#9|GH-7|evil\.example/);
+    // Rendered by GitHub's parser, the data is text inside <code>: no element, link, mention or
+    // reference can come from a name or a store message.
+    const html = cmark.renderHtmlSync(body, { extensions: { table: true, strikethrough: true, autolink: true, tagfilter: true }, unsafe: true });
+    const outsideCode = html.replace(/<code>[^<]*<\/code>/g, '<code/>');
+    expect(outsideCode).not.toMatch(/<(img|b|script)\b|@octocat|#9|#12|GH-7|evil\.example/);
+    expect([...html.matchAll(/<a href="([^"]*)"/g)].map((m) => m[1])).toEqual([
+      `https://github.com/acme/crm-mappings/commit/${MERGE_SHA}`,
+      RUN_URL,
+      RUN_URL,
+    ]);
+    expect(html).toContain('&lt;b&gt;x&lt;/b&gt;');
     expect(body).toContain('Fix the cause, then run the apply workflow again');
     expect(body).toMatch(/Every outcome is in the journal `\.mapsync\/journal\.jsonl`/);
   });
