@@ -157,6 +157,24 @@ describe('salesforce JWT bearer flow', () => {
     const after = await run(plan, cwd, jwtEnv());
     expect((JSON.parse(after.stdout) as PlanJson).summary).toEqual({ add: 0, remove: 0, unchanged: 3 });
   });
+
+  it('says so in one line when signing in again is refused after the session ended', async () => {
+    let ended = false;
+    // The admin removed the user from the app's pre-authorized profiles, which ends its sessions.
+    sf.faultHook = () => {
+      if (ended) return undefined;
+      ended = true;
+      sf.oauth!.options.preAuthorized!.length = 0;
+      sf.tokens.clear();
+      return { kind: 'status', status: 401, body: [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }] };
+    };
+    const result = await run(plan, await dir(), jwtEnv());
+    expect(result.code).toBe(1);
+    expect(errorLines(result.stderr)).toEqual([
+      `error: Salesforce ended the session and logging in again failed: Salesforce refused the JWT bearer login of ${USERNAME} at ${sf.url}: user hasn't approved this consumer (invalid_grant)`,
+    ]);
+    expect(sf.oauth!.assertions.map((g) => g.ok)).toEqual([true, false]);
+  });
 });
 
 describe('salesforce client-credentials flow', () => {
