@@ -155,7 +155,7 @@ describe('salesforce JWT bearer flow', () => {
     expect(result.stderr).toContain('Salesforce: session expired; signing a new JWT assertion');
     expect([1, 2, 3].map((n) => sf.users.get(userId(n))!.Outreach_User_Id__c)).toEqual(['11', '22', '3']);
     const after = await run(plan, cwd, jwtEnv());
-    expect((JSON.parse(after.stdout) as PlanJson).summary).toEqual({ add: 0, remove: 0, unchanged: 3 });
+    expect((JSON.parse(after.stdout) as PlanJson).summary).toMatchObject({ add: 0, remove: 0, unchanged: 3 });
   });
 
   it('says so in one line when signing in again is refused after the session ended', async () => {
