@@ -4,11 +4,10 @@ import { MapsyncError } from '../errors.js';
 import type { CrmUser } from '../directories/directory.js';
 import type { StoreContext } from '../stores/store.js';
 import { DataverseClient } from './client.js';
-import { canonicalSystemUserId } from './guid.js';
+import { crmIdRules } from '../crm/index.js';
+import type { Config } from '../config.js';
 import { dynamicsSettingsFromEnv } from './settings.js';
 import { isColumnName, readSystemUsers, type SystemUserRow } from './users.js';
-
-export const DEFAULT_FIELD = 'new_outreachuserid';
 
 export interface SystemUsers {
   rows: SystemUserRow[];
@@ -40,11 +39,15 @@ export class DynamicsSession {
   }
 }
 
+const guids = crmIdRules('dynamics');
+
 function index(rows: SystemUserRow[]): SystemUsers {
   const users = new Map<string, CrmUser>();
   for (const row of rows) {
-    const id = canonicalSystemUserId(String(row.systemuserid));
-    if (!id) continue;
+    // Dataverse answers in the canonical form already; the check keeps anything else out.
+    const checked = guids.check(String(row.systemuserid));
+    if (!checked.ok) continue;
+    const id = checked.id;
     users.set(id, {
       id,
       name: row.fullname ?? '',
@@ -56,9 +59,8 @@ function index(rows: SystemUserRow[]): SystemUsers {
 }
 
 /** The column from `dynamics:FIELD`, else the config's dynamics.field, checked. */
-export function fieldFor(argument: string | undefined, config: unknown): string {
-  const configured = (config as { dynamics?: { field?: string } }).dynamics?.field;
-  const field = argument && argument.length > 0 ? argument : (configured ?? DEFAULT_FIELD);
+export function fieldFor(argument: string | undefined, config: Config): string {
+  const field = argument && argument.length > 0 ? argument : config.dynamics.field;
   if (!isColumnName(field)) {
     throw new MapsyncError(`"${field}" is not a Dataverse column logical name`, {
       hint: 'set dynamics.field in mapsync.config.yaml to the logical name of a whole-number column on systemuser, e.g. new_outreachuserid (lower case, with its publisher prefix)',

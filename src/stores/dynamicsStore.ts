@@ -9,6 +9,7 @@
 // re-checks the plan's live fingerprint before writing.
 import { mkdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { CONFIG_FILE } from '../config.js';
 import { MapsyncError } from '../errors.js';
 import { lockStoreFile } from './file/lock.js';
 import type { Change, ChangeResult, LiveMapping, LiveState, Warning } from '../model.js';
@@ -18,6 +19,11 @@ import { columnWrites, sendWrites } from '../dynamics/writes.js';
 import type { MappingStore, StoreFactory } from './store.js';
 
 export const createDynamicsStore: StoreFactory = async (argument, context) => {
+  if (context.config.crm !== 'dynamics') {
+    throw new MapsyncError(`the dynamics store keeps mappings on Dynamics 365 systemusers, but this project's CRM is "${context.config.crm}" (crm in ${CONFIG_FILE})`, {
+      hint: `set "crm: dynamics" in ${CONFIG_FILE} if your CRM is Dynamics 365, or use a store for your CRM (e.g. store: ${context.config.crm}, or outreach)`,
+    });
+  }
   // `dynamics:other_column` overrides the configured column for one run.
   const field = fieldFor(argument, context.config);
   const session = dynamicsSession(context, field);
@@ -35,7 +41,7 @@ export const createDynamicsStore: StoreFactory = async (argument, context) => {
         if (raw === null || raw === undefined) continue;
         const id = String(row.systemuserid).toLowerCase();
         const user = users.get(id);
-        if (!user) continue;
+        if (!user) continue; // not a systemuserid GUID: never a mapping
         if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 1) {
           warnings.push({
             code: 'live-invalid-value',

@@ -122,8 +122,18 @@ describe('dynamics store: credentials', () => {
     expect(result.stderr).not.toMatch(/Trace ID/);
   });
 
+  it('refuses to run under crm: salesforce, naming the setting', async () => {
+    const p = await project([], { 'mapsync.config.yaml': 'store: dynamics\n' });
+    cleanups.push(p.cleanup);
+    const result = await cli(['plan'], p.dir, dvEnv(dv));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/the dynamics store keeps mappings on Dynamics 365 systemusers, but this project's CRM is "salesforce"/);
+    expect(result.stderr).toMatch(/set "crm: dynamics"/);
+    expect(dv.log).toHaveLength(0);
+  });
+
   it('refuses a column name that is not a Dataverse logical name', async () => {
-    const p = await project([], { 'mapsync.config.yaml': 'store: dynamics:Outreach_User_Id__c\n' });
+    const p = await project([], { 'mapsync.config.yaml': 'crm: dynamics\nstore: dynamics:Outreach_User_Id__c\n' });
     cleanups.push(p.cleanup);
     const result = await cli(['plan'], p.dir, dvEnv(dv));
     expect(result.code).toBe(1);

@@ -32,7 +32,7 @@ export async function project(pairs: readonly Pair[], extra: Record<string, stri
   return makeProject({ 'mapsync.config.yaml': CONFIG, 'mappings/team.yaml': mappingsYaml(pairs), ...extra });
 }
 
-export const CONFIG = 'store: dynamics\n';
+export const CONFIG = 'crm: dynamics\nstore: dynamics\n';
 
 export async function cli(args: string[], cwd: string, env: Record<string, string | undefined>): Promise<CliResult> {
   const result = await runCli(args, { cwd, env, timeoutMs: 60_000 });

@@ -36,7 +36,8 @@ export interface LoggedRequest {
 /**
  * A fault chosen per data request by a test: an error answer (optionally with headers, e.g.
  * Retry-After), a connection dropped before or after the work is done, the work done and the
- * answer sent too late, or every token expiring now (the request gets the 401 that follows).
+ * answer sent too late, the work held back (nothing done while the client waits; nothing at all
+ * if it hangs up), or every token expiring now (the request gets the 401 that follows).
  */
 export type NetworkFault =
   | { kind: 'status'; status: number; body: unknown; headers?: Record<string, string> }
@@ -44,6 +45,7 @@ export type NetworkFault =
   | { kind: 'reset-before' }
   | { kind: 'reset-after' }
   | { kind: 'delay-after'; ms: number }
+  | { kind: 'delay-before'; ms: number }
   | { kind: 'expire-tokens' };
 
 /** One column write that took effect: which systemuser, which column, before and after. */
@@ -206,6 +208,16 @@ export class FakeDataverse {
       if (fault?.kind === 'expire-tokens') {
         this.expireTokens();
         return this.reply(res, entry, unauthorized(this.url));
+      }
+      if (fault?.kind === 'delay-before') {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, fault.ms);
+          req.socket.once('close', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+        if (res.destroyed || req.socket.destroyed) return;
       }
       const now = Date.now();
       if (now < this.throttledUntil) {
