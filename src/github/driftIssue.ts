@@ -54,8 +54,15 @@ function when(): string {
   return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
-function resolveSteps(plan: Plan): string {
+/** The open suggestions pull request (drift --github-pr), when there is one. */
+export interface SuggestionsLink {
+  number: number;
+  url: string;
+}
+
+function resolveSteps(plan: Plan, suggestions?: SuggestionsLink): string {
   return [
+    ...(suggestions ? [`**Suggested fix:** [pull request #${suggestions.number}](${suggestions.url}) proposes edits to \`mappings/\` from the user directories (seats that changed hands).`, ''] : []),
     '**To resolve**, pick one:',
     '- The live change was intended: run `npx mapsync import` to capture the live mappings, and merge the difference into `mappings/` through a pull request.',
     `- It was not: run the **mapsync apply** workflow (or \`npx mapsync apply --auto-approve\`) to put ${storeName(plan)} back in line with \`mappings/\`.`,
@@ -64,7 +71,7 @@ function resolveSteps(plan: Plan): string {
   ].join('\n');
 }
 
-export function renderDriftIssue(plan: Plan, github: GitHubContext): { title: string; body: string } {
+export function renderDriftIssue(plan: Plan, github: GitHubContext, suggestions?: SuggestionsLink): { title: string; body: string } {
   const errorsNote = hasErrors(plan) ? ' and errors' : '';
   const rendered = renderPlanMarkdown(plan, {
     marker: DRIFT_MARKER,
@@ -78,13 +85,13 @@ export function renderDriftIssue(plan: Plan, github: GitHubContext): { title: st
     heading: `### The live mappings in ${storeName(plan)} differ from \`mappings/\``,
     intro: `Checked ${when()}. Each line is what \`apply\` would change: \`-\` a live mapping that \`mappings/\` does not have, \`+\` a mapping in \`mappings/\` that the store does not have.`,
     fullPlanHint: github.runUrl ? `The full list is in the [job summary](${github.runUrl}).` : 'Run `npx mapsync drift` to see all of it.',
-    footer: resolveSteps(plan),
+    footer: resolveSteps(plan, suggestions),
   });
   const phrase = plan.changes.length > 0 ? countsPhrase(plan) : 'plan errors';
   return { title: `Mapping drift: ${phrase}${plan.changes.length > 0 ? errorsNote : ''}`, body: rendered.markdown };
 }
 
-export async function syncDriftIssue(args: { plan: Plan; context: CommandContext }): Promise<void> {
+export async function syncDriftIssue(args: { plan: Plan; context: CommandContext; suggestionsPr?: SuggestionsLink }): Promise<void> {
   const { plan, context } = args;
   const github = readGitHubContext(context.env);
   const octokit = createGitHubClient(github, context.log);
@@ -113,7 +120,7 @@ export async function syncDriftIssue(args: { plan: Plan; context: CommandContext
     return;
   }
 
-  const { title, body: rawBody } = renderDriftIssue(plan, github);
+  const { title, body: rawBody } = renderDriftIssue(plan, github, args.suggestionsPr);
   const body = redact(rawBody, context.env);
   const safeTitle = redact(title, context.env);
   await withGitHub(`creating the ${DRIFT_LABEL} label`, () => ensureLabel(octokit, github));

@@ -40,7 +40,7 @@ describe('.github/workflows', () => {
     const expected: Record<string, Record<string, string>> = {
       'plan.yml': { contents: 'read', 'pull-requests': 'write' },
       'apply.yml': { contents: 'read', 'pull-requests': 'write' },
-      'drift.yml': { contents: 'read', issues: 'write' },
+      'drift.yml': { contents: 'write', 'pull-requests': 'write', issues: 'write' },
     };
     for (const [file, permissions] of Object.entries(expected)) {
       const { text, workflow } = await load(file);
@@ -96,6 +96,6 @@ describe('.github/workflows', () => {
     expect(applyStep.env?.GITHUB_TOKEN).toBe('${{ github.token }}');
     const drift = (await load('drift.yml')).workflow;
     expect(Object.keys(drift.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
-    expect(drift.jobs.drift!.steps.some((s) => s.run?.includes('npx mapsync drift --github-issue'))).toBe(true);
+    expect(drift.jobs.drift!.steps.some((s) => s.run?.includes('npx mapsync drift --github-issue --github-pr'))).toBe(true);
   });
 });

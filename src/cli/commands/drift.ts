@@ -8,6 +8,8 @@ import { renderMarkdown } from '../../plan/render/markdown.js';
 import { hasChanges, hasErrors } from '../../plan/render/describe.js';
 import { FORMATS, renderAs, type Format } from '../../plan/render/select.js';
 import { MapsyncError } from '../../errors.js';
+import { syncSuggestionsPr, type SuggestionsPrResult } from '../../github/suggestionsPr.js';
+import { suggestedChange } from '../../suggest/suggestedPlan.js';
 import { action } from '../action.js';
 
 const SUMMARY_MAX_LINES = 10_000;
@@ -17,6 +19,7 @@ interface DriftOptions {
   dir?: string;
   format: Format;
   githubIssue?: boolean;
+  githubPr?: boolean;
 }
 
 export function registerDrift(program: Command): void {
@@ -27,9 +30,10 @@ export function registerDrift(program: Command): void {
     .option('--dir <dir>', 'folder of desired-state YAML (default: mappings)')
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
     .option('--github-issue', 'open, update or close the `mapping-drift` issue')
+    .option('--github-pr', 'keep one pull request from mapsync/suggestions with the edits `mapsync suggest --write` would make (closed when none remain)')
     .addHelpText('after', '\nExit codes: 0 in sync · 2 drift · 1 error\n')
     .action(action<DriftOptions>(async (options, context) => {
-      const { plan, store } = await preparePlan(context, { storeSpec: options.store, mappingsDir: options.dir });
+      const { plan, store, desired, live } = await preparePlan(context, { storeSpec: options.store, mappingsDir: options.dir });
       try {
         context.print(renderAs(options.format, plan, { colors: context.colors, mode: 'drift' }));
         const failed = hasErrors(plan);
@@ -39,7 +43,13 @@ export function registerDrift(program: Command): void {
         annotatePlanErrors(plan, context.env, context.log);
         // The job summary holds 1 MiB a step: about 10,000 diff lines; the rest is counted, not shown.
         if (context.env.GITHUB_STEP_SUMMARY) await appendStepSummary(renderMarkdown(plan, { mode: 'drift', maxLines: SUMMARY_MAX_LINES }), context.env);
-        if (options.githubIssue) await syncDriftIssue({ plan, context });
+        // The suggestions PR first, so that the drift issue can link to it.
+        let suggestionsPr: SuggestionsPrResult | undefined;
+        if (options.githubPr) {
+          const change = await suggestedChange(context, { desired, live, store, mappingsDir: options.dir ?? context.config.mappingsDir });
+          suggestionsPr = await syncSuggestionsPr({ ...change, context });
+        }
+        if (options.githubIssue) await syncDriftIssue({ plan, context, suggestionsPr });
         if (failed) {
           const n = plan.errors!.length;
           throw new MapsyncError(`${n} ${n === 1 ? 'entry' : 'entries'} in mappings/ name users the directories do not know: fix them and run drift again`);

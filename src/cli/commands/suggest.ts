@@ -1,7 +1,6 @@
 // mapsync suggest: proposes edits to mappings/ from the user directories (CONTRACT §7); with
 // --write, makes them. Nothing is written to any store.
 import { Option, type Command } from 'commander';
-import { MapsyncError } from '../../errors.js';
 import { prepareSuggestions } from '../../suggest/prepare.js';
 import { renderSuggestionsJson, renderSuggestionsText } from '../../suggest/render.js';
 import { writeSuggestions } from '../../suggest/apply.js';
@@ -27,25 +26,19 @@ export function registerSuggest(program: Command): void {
     .option('--detailed-exitcode', 'exit 2 when there are suggestions')
     .addHelpText('after', '\nExit codes: 0 ok · 1 error · 2 suggestions (only with --detailed-exitcode)\n')
     .action(action<SuggestOptions>(async (options, context) => {
+      const prepared = await prepareSuggestions(context, { storeSpec: options.store, mappingsDir: options.dir });
       try {
-        const prepared = await prepareSuggestions(context, { storeSpec: options.store, mappingsDir: options.dir });
-        try {
-          const { set } = prepared;
-          let written: { made: number; deferred: number; files: string[] } | undefined;
-          if (options.write) {
-            const outcome = await writeSuggestions({ set, desired: prepared.desired, addTo: prepared.addTo, max: context.config.suggest.maxSuggestions, crm: crmIdRules(context.config.crm) });
-            written = { made: outcome.made.length, deferred: outcome.deferred, files: outcome.edits.map((e) => e.file) };
-            for (const file of outcome.unformatted) context.log.warn(`${file} was not fmt-clean before: edited in place, not reformatted (run mapsync fmt)`);
-          }
-          context.print(options.format === 'json' ? renderSuggestionsJson(set) : renderSuggestionsText(set, context.colors, { written }));
-          return options.detailedExitcode && set.suggestions.length > 0 ? 2 : 0;
-        } finally {
-          await prepared.store.close();
+        const { set } = prepared;
+        let written: { made: number; deferred: number; files: string[] } | undefined;
+        if (options.write) {
+          const outcome = await writeSuggestions({ set, desired: prepared.desired, addTo: prepared.addTo, max: context.config.suggest.maxSuggestions, crm: crmIdRules(context.config.crm) });
+          written = { made: outcome.made.length, deferred: outcome.deferred, files: outcome.edits.map((e) => e.file) };
+          for (const file of outcome.unformatted) context.log.warn(`${file} was not fmt-clean before: edited in place, not reformatted (run mapsync fmt)`);
         }
-      } catch (err) {
-        // JSON stays JSON: a script reading stdout gets one document even when suggest fails.
-        if (options.format === 'json') context.print(JSON.stringify({ errors: [{ code: 'suggest-failed', message: err instanceof Error ? err.message : String(err) }] }) + '\n');
-        throw err;
+        context.print(options.format === 'json' ? renderSuggestionsJson(set) : renderSuggestionsText(set, context.colors, { written }));
+        return options.detailedExitcode && set.suggestions.length > 0 ? 2 : 0;
+      } finally {
+        await prepared.store.close();
       }
     }));
 }
