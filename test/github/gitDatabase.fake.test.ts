@@ -1,18 +1,21 @@
 // The fake GitHub's repository, git database and pulls routes, driven by the real octokit the
 // way a bot keeps one pull request: open -> update (force-moved branch) -> unchanged -> close.
+// The client is mapsync's own (src/github/client.ts: @octokit/core and its plugins).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Octokit, RequestError } from 'octokit';
+import { RequestError } from '@octokit/request-error';
+import { createGitHubClient, type GitHubClient } from '../../src/github/client.js';
+import { createLogger } from '../../src/log.js';
 import { startGitHubServer, type FakeGitHub } from '../fakes/githubServer.js';
 import { gitBlobSha } from '../fakes/github/gitDatabase.js';
 import { TOKEN } from './helpers.js';
 
 let github: FakeGitHub;
-let octokit: Octokit;
+let octokit: GitHubClient;
 const repo = { owner: 'acme', repo: 'crm-mappings' };
 
 beforeEach(async () => {
   github = await startGitHubServer({ token: TOKEN });
-  octokit = new Octokit({ auth: TOKEN, baseUrl: github.url, retry: { enabled: false }, throttle: { enabled: false } });
+  octokit = createGitHubClient({ token: TOKEN, owner: 'acme', repo: 'crm-mappings', apiUrl: github.url, serverUrl: 'https://github.com' }, createLogger({ debug: false, quiet: true }));
 });
 afterEach(() => github.close());
 
