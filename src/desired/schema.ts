@@ -74,9 +74,18 @@ export function describeSchemaError(error: ErrorObject, sourceOf: (pointer: stri
     }
     case 'type': {
       if (field === 'crmUserId') {
-        return error.data === null
-          ? { pointer, target: 'value', message: 'crmUserId is empty', hint: `write ${crm.idExample}` }
-          : { pointer, target: 'value', message: `crmUserId must be a single ID, got ${shapeOf(error.data)}` };
+        if (error.data === null) return { pointer, target: 'value', message: 'crmUserId is empty', hint: `write ${crm.idExample}` };
+        // `{3F2504E0-…}` copied from Dynamics without quotes is a YAML flow map with one key.
+        const written = sourceOf(pointer);
+        if (written !== undefined && isBracedText(written)) {
+          return {
+            pointer,
+            target: 'value',
+            message: `crmUserId ${written} was read as a YAML map because of its braces`,
+            hint: `put it in quotes (crmUserId: "${written}") or leave the braces out`,
+          };
+        }
+        return { pointer, target: 'value', message: `crmUserId must be a single ID, got ${shapeOf(error.data)}` };
       }
       if (field === 'outreachUserId' && error.data === null) {
         return { pointer, target: 'value', message: 'outreachUserId is empty', hint: 'write the Outreach user id, a whole number such as 42' };
@@ -108,6 +117,11 @@ export function describeSchemaError(error: ErrorObject, sourceOf: (pointer: stri
     default:
       return { pointer, target: 'value', message: `${field || 'file'} ${error.message ?? 'is invalid'}` };
   }
+}
+
+/** `{text}` written without quotes (YAML reads it as a map with one key and no value). */
+function isBracedText(written: string): boolean {
+  return /^\{[^{}:,\s"']+\}$/.test(written);
 }
 
 function shapeOf(value: unknown): string {

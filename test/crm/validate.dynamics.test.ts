@@ -138,6 +138,18 @@ describe('validate under crm: dynamics', () => {
     expect(hints).toEqual(['if your CRM is Dynamics 365, set "crm: dynamics" in mapsync.config.yaml; otherwise write the Salesforce User ID (005…, 15 or 18 characters)']);
   });
 
+  it('a {GUID} copied without quotes (a YAML map) says to quote it', async () => {
+    const { report, hints } = await validateBoth({
+      'mapsync.config.yaml': DYNAMICS,
+      'mappings/a.yaml': `mappings:\n  - crmUserId: {${A.toUpperCase()}}\n    outreachUserId: 1\n`,
+    });
+    expect(report.errors).toEqual([{
+      file: 'mappings/a.yaml', line: 2, column: 16, code: 'schema',
+      message: `crmUserId {${A.toUpperCase()}} was read as a YAML map because of its braces`,
+    }]);
+    expect(hints).toEqual([`put it in quotes (crmUserId: "{${A.toUpperCase()}}") or leave the braces out`]);
+  });
+
   it('an unknown crm setting is one clear line', async () => {
     const result = await validate({ 'mapsync.config.yaml': 'crm: hubspot\n', 'mappings/a.yaml': 'mappings: []\n' });
     expect(result.code).toBe(1);
