@@ -2,6 +2,7 @@
 // counts line, and a short Markdown block for the GitHub job summary.
 import type { Change, ChangeResult, Plan } from '../model.js';
 import type { ApplyOutcome } from './applyPlan.js';
+import { code, count, text } from '../markdown/escape.js';
 
 const oneLine = (text: string) => text.replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim();
 
@@ -65,18 +66,18 @@ export function completionLine(outcome: ApplyOutcome, verb: Verb = 'apply'): str
 const MAX_SUMMARY_FAILURES = 50;
 
 export function summaryMarkdown(plan: Plan, outcome: ApplyOutcome | undefined, verb: Verb = 'apply'): string {
-  const head = `### mapsync ${verb} — \`${plan.store}\``;
+  const head = `### mapsync ${verb} — ${code(plan.store)}`;
   if (!outcome || outcome.results.length === 0) return `${head}\n\nNo changes: live mappings already match.\n`;
   const { added, removed } = counts(outcome.results);
   const lines = [head, ''];
   lines.push(outcome.failed.length === 0
-    ? `✅ Applied: ${added} added, ${removed} removed.`
-    : `❌ ${outcome.failed.length} of ${outcome.results.length} changes failed (${added} added, ${removed} removed).`);
+    ? `✅ Applied: ${count(added)} added, ${count(removed)} removed.`
+    : `❌ ${count(outcome.failed.length)} of ${count(outcome.results.length)} changes failed (${count(added)} added, ${count(removed)} removed).`);
   if (outcome.failed.length > 0) {
     lines.push('');
-    for (const f of outcome.failed.slice(0, MAX_SUMMARY_FAILURES)) lines.push(`- ${failureLine(f).replace(/[`|<>]/g, (ch) => `\\${ch}`)}`);
-    if (outcome.failed.length > MAX_SUMMARY_FAILURES) lines.push(`- … and ${outcome.failed.length - MAX_SUMMARY_FAILURES} more (see the journal)`);
+    for (const f of outcome.failed.slice(0, MAX_SUMMARY_FAILURES)) lines.push(`- ${text(failureLine(f))}`);
+    if (outcome.failed.length > MAX_SUMMARY_FAILURES) lines.push(`- … and ${count(outcome.failed.length - MAX_SUMMARY_FAILURES)} more (see the journal)`);
   }
-  if (outcome.snapshot) lines.push('', `Snapshot: \`${outcome.snapshot}\` · journal: \`${outcome.journal}\``);
+  if (outcome.snapshot) lines.push('', `Snapshot: ${code(outcome.snapshot)} · journal: ${code(outcome.journal ?? '')}`);
   return lines.join('\n') + '\n';
 }

@@ -1,6 +1,7 @@
 // Renders validation results: text for people, JSON for scripts, workflow commands for GitHub.
 import type { Colors } from '../cli/context.js';
 import type { LoadDetails, ValidationError } from './load.js';
+import { code, count, plural as mdPlural, text } from '../markdown/escape.js';
 
 export type ValidateFormat = 'text' | 'json' | 'github';
 
@@ -46,26 +47,23 @@ export function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-/** A short job summary: the verdict, and the first errors as a table. */
+/** A short job summary: the verdict, and the first errors as a table. Keys, file names and messages are data (escape.ts). */
 export function renderSummary(result: LoadDetails, limit = 50): string {
-  const scope = `${plural(result.state.files.length, 'file')}, ${plural(result.entries, 'mapping')}`;
+  const scope = `${mdPlural(result.state.files.length, 'file')}, ${mdPlural(result.entries, 'mapping')}`;
   if (result.errors.length === 0) return `### mapsync validate\n\n✅ Mappings are valid (${scope}).\n`;
-  const rows = result.errors.slice(0, limit).map((e) => `| \`${e.file}:${e.line}:${e.column}\` | \`${e.code}\` | ${cell(e.message)} |`);
-  const more = result.errors.length > limit ? `\n…and ${result.errors.length - limit} more (run \`mapsync validate\` locally for all of them).\n` : '';
+  const cell = { cell: true };
+  const rows = result.errors.slice(0, limit).map((e) => `| ${code(`${e.file}:${e.line}:${e.column}`, cell)} | ${code(e.code, cell)} | ${text(e.message, cell)} |`);
+  const more = result.errors.length > limit ? `\n…and ${count(result.errors.length - limit)} more (run \`mapsync validate\` locally for all of them).\n` : '';
   return [
     '### mapsync validate',
     '',
-    `❌ ${plural(result.errors.length, 'error')} in ${scope}.`,
+    `❌ ${mdPlural(result.errors.length, 'error')} in ${scope}.`,
     '',
     '| where | code | problem |',
     '|---|---|---|',
     ...rows,
     more,
   ].join('\n') + '\n';
-}
-
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
 function plural(n: number, noun: string): string {

@@ -5,8 +5,8 @@
 import type { ApplyOutcome } from '../apply/applyPlan.js';
 import { failureLine } from '../apply/report.js';
 import type { Plan } from '../model.js';
-import { inlineCode } from '../plan/render/index.js';
-import { commitLink, plural } from './markdown.js';
+import { code as inlineCode, plural } from '../markdown/escape.js';
+import { commitLink } from './markdown.js';
 
 export const APPLY_MARKER = '<!-- mapsync:apply -->';
 
@@ -28,7 +28,7 @@ export interface ApplyLinks {
 }
 
 function facts(links: ApplyLinks, store: string | undefined): string {
-  const commit = commitLink(links.sha, links.serverUrl, links.owner, links.repo);
+  const commit = commitLink(links);
   return [
     commit && `Commit ${commit}`,
     store && `store ${inlineCode(store)}`,

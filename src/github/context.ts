@@ -94,3 +94,23 @@ export function resolvePullRequest(flag: number | undefined, github: GitHubConte
     hint: 'in a workflow, trigger on pull_request; locally, add --pr 123',
   });
 }
+
+/**
+ * What a job summary needs to link into GitHub (commit, run, source lines), without a token: the
+ * summary is written in every Actions step, also where no GITHUB_TOKEN is passed. Links that
+ * cannot be built are left out.
+ */
+export function readGitHubContextForLinks(env: NodeJS.ProcessEnv): { sha?: string; serverUrl: string; owner: string; repo: string; runUrl?: string } {
+  const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(nonEmpty(env.GITHUB_REPOSITORY) ?? '');
+  const serverUrl = (nonEmpty(env.GITHUB_SERVER_URL) ?? 'https://github.com').replace(/\/+$/, '');
+  if (!match) return { serverUrl, owner: '', repo: '' };
+  const headSha = get(readEvent(env), 'pull_request', 'head', 'sha');
+  const runId = nonEmpty(env.GITHUB_RUN_ID);
+  return {
+    sha: typeof headSha === 'string' ? headSha : nonEmpty(env.GITHUB_SHA),
+    serverUrl,
+    owner: match[1]!,
+    repo: match[2]!,
+    runUrl: runId ? `${serverUrl}/${match[1]}/${match[2]}/actions/runs/${runId}` : undefined,
+  };
+}

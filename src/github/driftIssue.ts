@@ -6,9 +6,10 @@ import { redact } from '../secrets.js';
 import { createGitHubClient, withGitHub, type GitHubClient } from './client.js';
 import { readGitHubContext, type GitHubContext } from './context.js';
 import { BODY_LIMIT } from './limits.js';
-import { hasErrors } from '../plan/render/index.js';
-import { commitLink, countsPhrase, noMentions, storeName } from './markdown.js';
-import { renderPlanMarkdown } from './planMarkdown.js';
+import { code, link } from '../markdown/escape.js';
+import { countsPhrase, hasErrors, renderBody } from '../plan/render/index.js';
+import { commitLink, fullPlanSentence } from './markdown.js';
+import { githubBody } from './planMarkdown.js';
 
 export const DRIFT_LABEL = 'mapping-drift';
 export const DRIFT_MARKER = '<!-- mapsync:drift -->';
@@ -60,6 +61,8 @@ export interface SuggestionsLink {
   url: string;
 }
 
+const storeName = (plan: Plan) => code(plan.store);
+
 function resolveSteps(plan: Plan, suggestions?: SuggestionsLink): string {
   return [
     ...(suggestions ? [`**Suggested fix:** [pull request #${suggestions.number}](${suggestions.url}) proposes edits to \`mappings/\` from the user directories (seats that changed hands).`, ''] : []),
@@ -71,27 +74,23 @@ function resolveSteps(plan: Plan, suggestions?: SuggestionsLink): string {
   ].join('\n');
 }
 
-export function renderDriftIssue(plan: Plan, github: GitHubContext, suggestions?: SuggestionsLink): { title: string; body: string } {
+export function renderDriftIssue(plan: Plan, github: GitHubContext, suggestions?: SuggestionsLink, fullPlanIn: 'summary' | 'artifact' = 'summary'): { title: string; body: string } {
   const errorsNote = hasErrors(plan) ? ' and errors' : '';
-  const rendered = renderPlanMarkdown(plan, {
+  const rendered = renderBody(plan, githubBody(github, {
     marker: DRIFT_MARKER,
     budget: BODY_LIMIT - 512,
-    sha: github.sha,
-    serverUrl: github.serverUrl,
-    owner: github.owner,
-    repo: github.repo,
-    runUrl: github.runUrl,
     mode: 'drift',
     heading: `### The live mappings in ${storeName(plan)} differ from \`mappings/\``,
-    intro: `Checked ${when()}. Each line is what \`apply\` would change: \`-\` a live mapping that \`mappings/\` does not have, \`+\` a mapping in \`mappings/\` that the store does not have.`,
-    fullPlanHint: github.runUrl ? `The full list is in the [job summary](${github.runUrl}).` : 'Run `npx mapsync drift` to see all of it.',
+    intro: `Checked ${when()}. Each row is what \`apply\` would change to bring the store back to \`mappings/\`.`,
+    verdict: '',
+    fullPlan: github.runUrl && fullPlanIn === 'summary' ? fullPlanSentence(github, 'summary') : 'Run `npx mapsync drift` to see every change.',
     footer: resolveSteps(plan, suggestions),
-  });
+  }));
   const phrase = plan.changes.length > 0 ? countsPhrase(plan) : 'plan errors';
   return { title: `Mapping drift: ${phrase}${plan.changes.length > 0 ? errorsNote : ''}`, body: rendered.markdown };
 }
 
-export async function syncDriftIssue(args: { plan: Plan; context: CommandContext; suggestionsPr?: SuggestionsLink }): Promise<void> {
+export async function syncDriftIssue(args: { plan: Plan; context: CommandContext; suggestionsPr?: SuggestionsLink; fullPlanIn?: 'summary' | 'artifact' }): Promise<void> {
   const { plan, context } = args;
   const github = readGitHubContext(context.env);
   const octokit = createGitHubClient(github, context.log);
@@ -106,10 +105,10 @@ export async function syncDriftIssue(args: { plan: Plan; context: CommandContext
       context.log.info('No drift and no open drift issue: nothing to do');
       return;
     }
-    const commit = commitLink(github.sha, github.serverUrl, github.owner, github.repo);
-    const resolved = redact(noMentions([
-      `Drift resolved: ${storeName(plan)} matches \`mappings/\` again (checked ${when()}${commit ? `, commit ${commit}` : ''}${github.runUrl ? `, [workflow run](${github.runUrl})` : ''}). Closing.`,
-    ].join('\n')), context.env);
+    const commit = commitLink(github);
+    const resolved = redact(
+      `Drift resolved: ${storeName(plan)} matches \`mappings/\` again (checked ${when()}${commit ? `, commit ${commit}` : ''}${github.runUrl ? `, ${link('workflow run', github.runUrl)}` : ''}). Closing.`,
+      context.env);
     for (const issue of open) {
       await withGitHub(`commenting on drift issue #${issue.number}`, () =>
         octokit.rest.issues.createComment({ ...base, issue_number: issue.number, body: resolved }));
@@ -120,7 +119,7 @@ export async function syncDriftIssue(args: { plan: Plan; context: CommandContext
     return;
   }
 
-  const { title, body: rawBody } = renderDriftIssue(plan, github, args.suggestionsPr);
+  const { title, body: rawBody } = renderDriftIssue(plan, github, args.suggestionsPr, args.fullPlanIn);
   const body = redact(rawBody, context.env);
   const safeTitle = redact(title, context.env);
   await withGitHub(`creating the ${DRIFT_LABEL} label`, () => ensureLabel(octokit, github));

@@ -3,3 +3,4 @@ export { publishPlanComment, publishPlanFailure } from './planComment.js';
 export { syncDriftIssue } from './driftIssue.js';
 export { appendStepSummary } from './stepSummary.js';
 export { publishApplyComment } from './applyComment.js';
+export { writePlanSummary } from './planSummary.js';

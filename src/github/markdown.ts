@@ -1,34 +1,49 @@
-// GitHub-only Markdown bits. The plan's own pieces (counts, diff lines, warnings, errors) come
-// from src/plan/render; this file adds what only GitHub needs: titles, links, list caps.
-import type { Plan } from '../model.js';
-import { inlineCode } from '../plan/render/index.js';
+// GitHub-only Markdown bits: links to commits, runs, source lines and the plan artifact. The plan's
+// own body comes from src/plan/render/markdown.ts, and every data string from src/markdown/escape.ts.
+import { code, link } from '../markdown/escape.js';
 
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+/** Where on GitHub we are: enough to build links (see GitHubContext). */
+export interface GitHubPlace {
+  sha?: string;
+  serverUrl: string;
+  owner: string;
+  repo: string;
+  runUrl?: string;
 }
 
-/** "2 to add, 1 to remove" or "no changes", for titles. */
-export function countsPhrase(plan: Plan): string {
-  const { add, remove } = plan.summary;
-  if (add === 0 && remove === 0) return 'no changes';
-  const parts: string[] = [];
-  if (add > 0) parts.push(`${add.toLocaleString('en-US')} to add`);
-  if (remove > 0) parts.push(`${remove.toLocaleString('en-US')} to remove`);
-  return parts.join(', ');
-}
+const isSha = (sha: string | undefined): sha is string => sha !== undefined && /^[0-9a-f]{7,64}$/i.test(sha);
 
 /** The commit as a short SHA linking to it, or undefined when unknown. */
-export function commitLink(sha: string | undefined, serverUrl: string, owner: string, repo: string): string | undefined {
-  if (!sha || !/^[0-9a-f]{7,64}$/i.test(sha)) return undefined;
-  return `[\`${sha.slice(0, 7)}\`](${serverUrl}/${owner}/${repo}/commit/${sha})`;
+export function commitLink(place: GitHubPlace): string | undefined {
+  if (!isSha(place.sha)) return undefined;
+  return link(code(place.sha.slice(0, 7)), `${place.serverUrl}/${place.owner}/${place.repo}/commit/${place.sha}`);
 }
 
-export function storeName(plan: Plan): string {
-  return inlineCode(plan.store);
+/** "Commit `3f2a9c1` · [workflow run](…)": what a body says about where it comes from. */
+export function facts(place: GitHubPlace): string[] {
+  const commit = commitLink(place);
+  return [commit && `Commit ${commit}`, place.runUrl && link('workflow run', place.runUrl)].filter((f): f is string => Boolean(f));
 }
 
-/** The data can name people; a zero-width joiner after @ stops GitHub from notifying them. */
-export function noMentions(markdown: string): string {
-  // Only an @ that starts a word mentions someone; e-mail addresses are left alone.
-  return markdown.replace(/(^|[^A-Za-z0-9_.+-])@(?=[A-Za-z0-9])/gm, '$1@\u200d');
+/** An add's file:line as the line at the commit planned (the PR's head), or undefined without a commit. */
+export function sourceLinker(place: GitHubPlace): ((file: string, line: number) => string | undefined) | undefined {
+  if (!isSha(place.sha)) return undefined;
+  const sha = place.sha;
+  return (file, line) => {
+    const path = file.split('/').map(encodeURIComponent).join('/');
+    return `${place.serverUrl}/${place.owner}/${place.repo}/blob/${sha}/${path}#L${line}`;
+  };
+}
+
+/** The name of the artifact plan.yml uploads: the JSON plan and its text rendering. */
+export const PLAN_ARTIFACT = 'mapsync-plan';
+
+/** Where every change can be read when a body is cut (a sentence). */
+export type FullPlanPlace = 'summary' | 'artifact' | 'local';
+
+export function fullPlanSentence(place: GitHubPlace, where: FullPlanPlace): string {
+  if (!place.runUrl || where === 'local') return 'Run `npx mapsync plan` to see every change.';
+  return where === 'summary'
+    ? `Every change is in the ${link('job summary', place.runUrl)}.`
+    : `Every change is in the ${code(PLAN_ARTIFACT)} artifact of ${link('this workflow run', `${place.runUrl}#artifacts`)} (the JSON plan and the text view).`;
 }

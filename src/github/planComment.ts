@@ -2,12 +2,14 @@
 // marker on any page of the PR's comments, created once and edited in place after that.
 // (The plan command itself appends the full plan to the job summary.)
 import type { CommandContext } from '../cli/context.js';
+import type { ErrorDetail } from '../errors.js';
 import type { Plan } from '../model.js';
 import { redact } from '../secrets.js';
 import { createGitHubClient, withGitHub, type GitHubClient } from './client.js';
 import { readGitHubContext, resolvePullRequest, type GitHubContext } from './context.js';
 import { BODY_LIMIT } from './limits.js';
-import { PLAN_MARKER, renderPlanFailureMarkdown, renderPlanMarkdown } from './planMarkdown.js';
+import { fullPlanSentence, type FullPlanPlace } from './markdown.js';
+import { PLAN_MARKER, renderPlanComment, renderPlanFailureMarkdown } from './planMarkdown.js';
 
 /** Headroom under GitHub's limit, so redaction or a counting difference can never tip us over. */
 const COMMENT_BUDGET = BODY_LIMIT - 512;
@@ -29,12 +31,6 @@ export async function findMarkedComments(octokit: GitHubClient, github: GitHubCo
     }));
   // Only a body that *starts* with the marker is ours: someone quoting it does not count.
   return comments.filter((c) => (c.body ?? '').trimStart().startsWith(marker));
-}
-
-function fullPlanHint(github: GitHubContext): string {
-  return github.runUrl
-    ? `The full plan is in the [job summary](${github.runUrl}).`
-    : 'Run `npx mapsync plan` to see all of it.';
 }
 
 /** Creates the marked comment, edits it in place, or leaves it when unchanged; removes racing duplicates. */
@@ -63,31 +59,39 @@ async function upsertPlanComment(octokit: GitHubClient, github: GitHubContext, i
   }
 }
 
-export async function publishPlanComment(args: { plan: Plan; pr: number | undefined; context: CommandContext }): Promise<void> {
+export interface PublishPlanArgs {
+  plan: Plan;
+  pr: number | undefined;
+  context: CommandContext;
+  /** Where every change is when the comment is cut: the job summary when the plan fitted in it, else the artifact. */
+  fullPlanIn: FullPlanPlace;
+  /** Extra folded sections (e.g. the plugin checklist), mapsync's own Markdown. */
+  appendix?: string[];
+}
+
+export async function publishPlanComment(args: PublishPlanArgs): Promise<void> {
   const { plan, context } = args;
   const github = readGitHubContext(context.env);
   const issueNumber = resolvePullRequest(args.pr, github);
   const octokit = createGitHubClient(github, context.log);
-  const common = { sha: github.sha, serverUrl: github.serverUrl, owner: github.owner, repo: github.repo, runUrl: github.runUrl };
-
-  const comment = renderPlanMarkdown(plan, { ...common, marker: PLAN_MARKER, budget: COMMENT_BUDGET, fullPlanHint: fullPlanHint(github) });
+  const comment = renderPlanComment(plan, github, { budget: COMMENT_BUDGET, fullPlan: fullPlanSentence(github, args.fullPlanIn), appendix: args.appendix });
   await upsertPlanComment(octokit, github, issueNumber, redact(comment.markdown, context.env), context.log);
-
   if (comment.truncated) {
-    const where = context.env.GITHUB_STEP_SUMMARY ? 'the full plan is in the job summary' : 'run `mapsync plan` for the full plan';
-    context.log.warn(`the plan has ${plan.changes.length} changes: the comment shows ${comment.shownChanges}; ${where}`);
+    const where = !github.runUrl ? 'run `mapsync plan` for the full plan' : args.fullPlanIn === 'summary' ? 'the full plan is in the job summary' : 'the full plan is in the mapsync-plan artifact';
+    context.log.warn(`the plan has ${comment.total.toLocaleString('en-US')} changes: the comment lists ${comment.shown.toLocaleString('en-US')} (removals first); ${where}`);
   }
 }
 
 /**
  * When plan fails before there is a plan (invalid YAML, store unreachable), the comment must not
- * keep showing an older commit's plan as if it were current: it says this commit has no plan.
+ * keep showing an older commit's plan as if it were current: it says this commit has no plan,
+ * with the first errors.
  */
-export async function publishPlanFailure(args: { message: string; pr: number | undefined; context: CommandContext }): Promise<void> {
+export async function publishPlanFailure(args: { message: string; errors?: readonly ErrorDetail[]; pr: number | undefined; context: CommandContext }): Promise<void> {
   const { context } = args;
   const github = readGitHubContext(context.env);
   const issueNumber = resolvePullRequest(args.pr, github);
   const octokit = createGitHubClient(github, context.log);
-  const body = redact(renderPlanFailureMarkdown(args.message, github), context.env);
+  const body = redact(renderPlanFailureMarkdown(args.message, args.errors ?? [], github), context.env);
   await upsertPlanComment(octokit, github, issueNumber, body, context.log);
 }

@@ -223,6 +223,7 @@ export async function syncSuggestionsPr(input: SuggestionsPrInput): Promise<Sugg
     }
   }
   // No workflow runs for a PR opened with GITHUB_TOKEN: the reviewer's plan comment comes from here.
-  await publishPlanComment({ plan: input.plan, pr: result.number, context: prContext(context, head) });
+  // This run's job summary and artifact hold drift, not this PR's plan: point at a local plan.
+  await publishPlanComment({ plan: input.plan, pr: result.number, context: prContext(context, head), fullPlanIn: 'local' });
   return result;
 }

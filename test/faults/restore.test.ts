@@ -40,7 +40,7 @@ describe('mapsync restore', () => {
 
     const r = await runCli(['restore', p.shown, '--auto-approve'], { cwd: p.dir });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('Plan: 2 to add, 2 to remove, 1 unchanged.');
+    expect(r.stdout).toContain('Plan: 1 to add, 1 to remove, 1 to replace, 1 unchanged.');
     expect(r.stdout).toContain(`${p.shown}:`); // adds point at their line in the snapshot
     expect(r.stdout).toContain('Restore complete: 2 added, 2 removed.');
     expect(fileStorePairs(p.store)).toEqual(keys(before));

@@ -45,8 +45,8 @@ describe('drift --github-issue', () => {
     const issue = openDrift()[0]!;
     expect(issue.title).toBe('Mapping drift: 1 to add, 1 to remove');
     expect(issue.body.startsWith('<!-- mapsync:drift -->')).toBe(true);
-    expect(issue.body).toContain(`- ${userId(9)} <-> 99`);
-    expect(issue.body).toContain(`+ ${userId(2)} <-> 57`);
+    expect(issue.body).toContain(`| Stray Seat \`${userId(9)}\` | Stray Seat \`99\` | ➖ live only |  |`);
+    expect(issue.body).toContain(`\`${userId(2)}\``);
     expect(issue.body).toContain('npx mapsync import');
 
     // Drift changes shape: the same issue is updated, the label is not recreated.
@@ -57,7 +57,7 @@ describe('drift --github-issue', () => {
     expect(writes().slice(2)).toEqual(['PATCH /issues/1']);
     expect(openDrift()).toHaveLength(1);
     expect(issue.title).toBe('Mapping drift: 2 to add, 1 to remove');
-    expect(issue.body).toContain(`+ ${userId(1)} <-> 42`);
+    expect(issue.body).toContain(`\`${userId(1)}\``);
 
     // In sync: a "Drift resolved" comment, then the issue is closed.
     await setLive(dir, desired);
@@ -90,7 +90,7 @@ describe('drift --github-issue', () => {
     expect(result.code).toBe(2);
     expect(writes()).toEqual([`PATCH /issues/${older.number}`, `POST /issues/${newer.number}/comments`, `PATCH /issues/${newer.number}`]);
     expect(older.state).toBe('open');
-    expect(older.body).toContain(`+ ${userId(2)} <-> 57`);
+    expect(older.body).toContain(`\`${userId(2)}\``);
     expect(newer.state).toBe('closed');
     expect(github.commentsOn(newer.number)[0]!.body).toBe(`Duplicate of #${older.number}, which tracks this drift.`);
     expect(pr.state).toBe('open');

@@ -59,7 +59,9 @@ describe('plan --github-comment', () => {
     expect(body.startsWith(MARKER)).toBe(true);
     expect(body).toContain('no plan for this commit');
     expect(body).not.toContain('Ada Lovelace');
-    expect(body).toContain('**Merging applies nothing**');
+    expect(body).toContain('**Merging applies nothing from this commit:**');
+    // The errors themselves, each with file:line, not just a pointer to the log.
+    expect(body).toMatch(/- ❌ `mappings\/team\.yaml:2:\d+`: /);
     await expectNoToken(dir, broken.stdout, broken.stderr);
   });
 
@@ -80,10 +82,12 @@ describe('plan --github-comment', () => {
     expect(body.startsWith(MARKER)).toBe(true);
     expect(body).toContain(`[\`${HEAD_SHA.slice(0, 7)}\`](https://github.com/acme/crm-mappings/commit/${HEAD_SHA})`);
     expect(body).toContain('Plan: 2 to add, 1 to remove, 0 unchanged.');
-    expect(body).toContain('```diff');
-    expect(body).toContain(`+ ${userId(1)} <-> 42`);
-    expect(body).toContain(`- ${userId(3)} <-> 7`);
-    expect(body).toContain('**Merging applies these 3 changes to `file:.mapsync/live.json`**');
+    // Small plans read like the plugin's mapped-user list; an add links to its line at the PR's head.
+    // No directory here, so the YAML's name is the only one known: shown, marked as the YAML's.
+    expect(body).toContain(`| \`${userId(1)}\` (YAML name: Ada Lovelace) | \`42\` | ➕ add | [\`mappings/team.yaml:2\`](https://github.com/acme/crm-mappings/blob/${HEAD_SHA}/mappings/team.yaml#L2) |`);
+    expect(body).toContain(`| Bob Ng \`${userId(3)}\` | Bob Ng \`7\` | ➖ remove |  |`);
+    expect(body).toContain('**Merging applies these 3 changes to `file:.mapsync/live.json`:** 1 removal, then 2 additions.');
+    expect(body.indexOf('removal')).toBeLessThan(body.indexOf('addition'));
     expect(body).toContain('https://github.com/acme/crm-mappings/actions/runs/4242');
 
     // A new push changes the plan: the same comment is edited in place.
@@ -136,28 +140,56 @@ describe('plan --github-comment', () => {
     expect(writes(github)[1]!.path).toContain(String(newer!.id));
   });
 
-  it('summarises a 20,000-change plan within 65,536 characters, with the full plan in the job summary', async () => {
-    const desired = Array.from({ length: 20_000 }, (_, i) => ({ n: i + 1, outreach: 100_000 + i, name: `Rep ${i + 1}` }));
+  it('keeps all 400 removals of a 20,000-change plan in the comment, first, and points at the artifact', async () => {
+    // 2,000 kept, 400 live-only (removed), 19,600 new: 20,000 changes, 400 of 2,400 removed (under the guard).
+    const kept = Array.from({ length: 2_000 }, (_, i) => ({ n: i + 1, outreach: i + 1, name: `Kept ${i + 1}` }));
+    const gone = Array.from({ length: 400 }, (_, i) => ({ n: 50_000 + i, outreach: 50_000 + i, name: `Gone ${i + 1}` }));
+    const added = Array.from({ length: 19_600 }, (_, i) => ({ n: 100_000 + i, outreach: 100_000 + i, name: `Rep ${i + 1}` }));
+    const dir = await project([...kept, ...added], [...kept, ...gone]);
+    const env = await actionsEnv(dir, github.url, { pr: PR });
+    const result = await runCli(['plan', '--github-comment'], { cwd: dir, env, timeoutMs: 180_000 });
+    expect(result.stderr).toContain('Posted the plan');
+    expect(result.code).toBe(0);
+    const body = github.commentsOn(PR)[0]!.body;
+    expect(body.length).toBeLessThanOrEqual(65_536);
+    expect(body).toContain('### mapsync plan: 19,600 to add, 400 to remove');
+    expect(body).toContain('**Plan: 19,600 to add, 400 to remove, 2,000 unchanged.**');
+    expect(body).not.toMatch(/\b(19600|20000|2000)\b/);
+    // Every removal is listed, before any addition, and none is folded away.
+    for (const g of gone) expect(body).toContain(`- ${userId(g.n)} <-> ${g.outreach}`);
+    const firstAdd = body.indexOf(`+ ${userId(100_000)}`);
+    expect(firstAdd).toBeGreaterThan(body.lastIndexOf(`- ${userId(50_399)}`));
+    expect(body.slice(0, body.lastIndexOf(`- ${userId(50_399)}`))).not.toContain('<details>');
+    // What was cut is counted, and where the rest is comes before the list.
+    const note = /This lists ([\d,]+) of 20,000 changes to fit GitHub's size limit: all 400 removals, ([\d,]+) of 19,600 additions\./.exec(body);
+    expect(note).not.toBeNull();
+    expect(body).toContain('Every change is in the `mapsync-plan` artifact of [this workflow run](https://github.com/acme/crm-mappings/actions/runs/4242#artifacts)');
+    expect(body.indexOf('mapsync-plan` artifact')).toBeLessThan(body.indexOf(`- ${userId(50_000)}`));
+    const more = /_… and ([\d,]+) more not listed here\._/.exec(body);
+    expect(Number(more![1]!.replace(/,/g, '')) + Number(note![2]!.replace(/,/g, ''))).toBe(19_600);
+    // Code blocks and <details> are closed.
+    expect(body.match(/^```/gm)!.length % 2).toBe(0);
+    expect(body.match(/<details>/g)?.length).toBe(body.match(/<\/details>/g)?.length);
+    // The job summary: within 1 MiB, as much as fits, removals first, pointing at the artifact too.
+    const summary = await readFile(join(dir, 'step-summary.md'), 'utf8');
+    expect(Buffer.byteLength(summary)).toBeLessThanOrEqual(1024 * 1024);
+    for (const g of gone) expect(summary).toContain(`- ${userId(g.n)} <-> ${g.outreach}`);
+    expect(summary).toContain('`mapsync-plan` artifact');
+    expect(summary.match(/^\+ /gm)!.length).toBeGreaterThan(body.match(/^\+ /gm)!.length * 5);
+  });
+
+  it('links a cut comment to the job summary when the whole plan fits there', async () => {
+    const desired = Array.from({ length: 3_000 }, (_, i) => ({ n: i + 1, outreach: 100_000 + i, name: `Rep ${i + 1}` }));
     const dir = await project(desired);
     const env = await actionsEnv(dir, github.url, { pr: PR });
     const result = await runCli(['plan', '--github-comment'], { cwd: dir, env, timeoutMs: 120_000 });
-    expect(result.stderr).toContain('Posted the plan');
     expect(result.code).toBe(0);
-    const [comment] = github.commentsOn(PR);
-    expect(comment!.body.length).toBeLessThanOrEqual(65_536);
-    expect(comment!.body).toContain('Plan: 20000 to add, 0 to remove, 0 unchanged.');
-    expect(comment!.body).toMatch(/This plan is too large to show here: [\d,]+ of 20,000 changes are listed\. The full plan is in the \[job summary\]\(https:\/\/github\.com\/acme\/crm-mappings\/actions\/runs\/4242\)/);
-    expect(comment!.body).toContain('**Merging applies these 20,000 changes');
-    // The cut diff is still a closed block inside a closed <details>.
-    expect(comment!.body.match(/^```/gm)).toHaveLength(2);
-    expect(comment!.body.match(/<details>/g)?.length).toBe(comment!.body.match(/<\/details>/g)?.length);
+    const body = github.commentsOn(PR)[0]!.body;
+    expect(body).toContain('Every change is in the [job summary](https://github.com/acme/crm-mappings/actions/runs/4242).');
     const summary = await readFile(join(dir, 'step-summary.md'), 'utf8');
-    expect(Buffer.byteLength(summary)).toBeLessThanOrEqual(1024 * 1024);
-    expect(summary).toContain(`+ ${userId(1)} <-> 100000`);
-    // The summary holds far more of the plan than the comment could.
-    const inSummary = summary.match(/^\+ 005/gm)!.length;
-    const inComment = comment!.body.match(/^\+ 005/gm)!.length;
-    expect(inSummary).toBeGreaterThan(inComment * 5);
+    // Every change, no 10,000-line cap, no cut note.
+    expect(summary.match(/^\+ /gm)).toHaveLength(3_000);
+    expect(summary).not.toContain('This lists');
   });
 
   it('retries a secondary rate limit (403 with retry-after) and a 502, then posts', async () => {
@@ -187,7 +219,7 @@ describe('plan --github-comment', () => {
     const env = await actionsEnv(dir, github.url, { pr: PR });
     const result = await runCli(['plan', '--github-comment', '--debug'], { cwd: dir, env });
     expect(result.code).toBe(0);
-    expect(github.commentsOn(PR)[0]!.body).toContain('Leaky ***');
+    expect(github.commentsOn(PR)[0]!.body).toContain('Leaky `***`');
     // It was sent, as it must be, in the Authorization header only.
     expect(github.requests.every((r) => r.authorization === `token ${TOKEN}`)).toBe(true);
     await expectNoToken(dir, result.stdout, result.stderr);

@@ -52,7 +52,7 @@ describe('mapsync plan', () => {
     const result = await runCli(['plan', '--detailed-exitcode'], { cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stdout).toContain(`~ replace  ${crmId(1)} <-> 41 => 42  Ada Lovelace  (mappings/amer.yaml:3)`);
-    expect(result.stdout).toContain('Plan: 1 to add, 1 to remove, 1 unchanged.');
+    expect(result.stdout).toContain('Plan: 0 to add, 0 to remove, 1 to replace, 1 unchanged.');
     expect(await readFile(join(dir, '.mapsync/live.json'), 'utf8')).toBe(live);
   });
 
@@ -180,9 +180,9 @@ describe('mapsync plan', () => {
     const summary = join(dir, 'summary.md');
     const result = await runCli(['plan', '--format', 'markdown'], { cwd: dir, env: { GITHUB_STEP_SUMMARY: summary } });
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('```diff\n+ ' + crmId(1) + ' <-> 42');
+    expect(result.stdout).toContain(`| \`${crmId(1)}\` (YAML name: Ada Lovelace) | \`42\` | ➕ add | \`mappings/amer.yaml:3\` |`);
     expect(result.stdout).toContain('**Plan: 1 to add, 0 to remove, 0 unchanged.**');
-    expect(await readFile(summary, 'utf8')).toContain('<-> 42');
+    expect(await readFile(summary, 'utf8')).toContain(`\`${crmId(1)}\``);
   });
 });
 
@@ -215,7 +215,7 @@ describe('mapsync drift', () => {
     const md = await runCli(['drift', '--format', 'markdown'], { cwd: drifted });
     expect(md.code).toBe(2);
     expect(md.stdout).toContain('### Mapping drift');
-    expect(md.stdout).toContain('```diff\n- ' + crmId(3) + ' <-> 108');
+    expect(md.stdout).toContain(`| Alan Turing \`${crmId(3)}\` | Alan Turing \`108\` | ➖ live only |  |`);
   });
 
   it('exits 1 on errors', async () => {

@@ -6,6 +6,7 @@ import { crmIdRules } from '../../crm/index.js';
 import { MapsyncError } from '../../errors.js';
 import { appendStepSummary, publishApplyComment } from '../../github/index.js';
 import type { ApplyReport } from '../../github/applyMarkdown.js';
+import { text } from '../../markdown/escape.js';
 import type { Plan } from '../../model.js';
 import { preparePlan } from '../../plan/preparePlan.js';
 import { hasChanges, hasErrors, renderText } from '../../plan/render/index.js';
@@ -77,7 +78,7 @@ export function registerApply(program: Command): void {
 }
 
 function refusalMarkdown(message: string): string {
-  return `### mapsync apply\n\n❌ Not applied: ${message.replace(/[`<>|]/g, (ch) => `\\${ch}`)}\n`;
+  return `### mapsync apply\n\n❌ Not applied: ${text(message)}\n`;
 }
 
 async function runApply(options: ApplyOptions, context: CommandContext, planFile: string | undefined): Promise<number> {

@@ -1,18 +1,15 @@
 // mapsync drift: the plan, read as "has someone changed the live mappings by hand?" — for
 // scheduled checks. 0 in sync, 2 drift, 1 error.
 import { Option, type Command } from 'commander';
-import { appendStepSummary, syncDriftIssue } from '../../github/index.js';
+import { syncDriftIssue, writePlanSummary } from '../../github/index.js';
 import { annotatePlanErrors } from '../../plan/annotations.js';
 import { preparePlan } from '../../plan/preparePlan.js';
-import { renderMarkdown } from '../../plan/render/markdown.js';
 import { hasChanges, hasErrors } from '../../plan/render/describe.js';
 import { FORMATS, renderAs, type Format } from '../../plan/render/select.js';
 import { MapsyncError } from '../../errors.js';
 import { syncSuggestionsPr, type SuggestionsPrResult } from '../../github/suggestionsPr.js';
 import { suggestedChange } from '../../suggest/suggestedPlan.js';
 import { action } from '../action.js';
-
-const SUMMARY_MAX_LINES = 10_000;
 
 interface DriftOptions {
   store?: string;
@@ -41,15 +38,15 @@ export function registerDrift(program: Command): void {
           for (const e of plan.errors ?? []) context.log.info(`${e.file}:${e.line}:${e.column}: error: ${e.message} [${e.code}]`);
         }
         annotatePlanErrors(plan, context.env, context.log);
-        // The job summary holds 1 MiB a step: about 10,000 diff lines; the rest is counted, not shown.
-        if (context.env.GITHUB_STEP_SUMMARY) await appendStepSummary(renderMarkdown(plan, { mode: 'drift', maxLines: SUMMARY_MAX_LINES }), context.env);
+        // Every change goes to the job summary when it fits its 1 MiB; the issue links there.
+        const fullPlanIn = await writePlanSummary(plan, context, 'drift');
         // The suggestions PR first, so that the drift issue can link to it.
         let suggestionsPr: SuggestionsPrResult | undefined;
         if (options.githubPr) {
           const change = await suggestedChange(context, { desired, live, store, mappingsDir: options.dir ?? context.config.mappingsDir });
           suggestionsPr = await syncSuggestionsPr({ ...change, context });
         }
-        if (options.githubIssue) await syncDriftIssue({ plan, context, suggestionsPr });
+        if (options.githubIssue) await syncDriftIssue({ plan, context, suggestionsPr, fullPlanIn });
         if (failed) {
           const n = plan.errors!.length;
           throw new MapsyncError(`${n} ${n === 1 ? 'entry' : 'entries'} in mappings/ name users the directories do not know: fix them and run drift again`);

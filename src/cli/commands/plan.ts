@@ -1,9 +1,8 @@
 // mapsync plan: desired (mappings/) vs live — what apply would add and remove, and why to worry.
 import { Option, type Command } from 'commander';
-import { appendStepSummary, publishPlanComment, publishPlanFailure } from '../../github/index.js';
+import { publishPlanComment, publishPlanFailure, writePlanSummary } from '../../github/index.js';
 import { annotatePlanErrors } from '../../plan/annotations.js';
 import { preparePlan } from '../../plan/preparePlan.js';
-import { renderMarkdown } from '../../plan/render/markdown.js';
 import { hasChanges, hasErrors } from '../../plan/render/describe.js';
 import { FORMATS, renderAs, type Format } from '../../plan/render/select.js';
 import { savePlan } from '../../plan/savePlan.js';
@@ -11,8 +10,6 @@ import { checkOutputFile } from '../../outputFile.js';
 import { MapsyncError } from '../../errors.js';
 import { action } from '../action.js';
 import type { CommandContext } from '../context.js';
-
-const SUMMARY_MAX_LINES = 10_000;
 
 interface PlanOptions {
   store?: string;
@@ -39,7 +36,7 @@ async function preparePlanOrReport(context: CommandContext, options: PlanOptions
     return await preparePlan(context, { storeSpec: options.store, mappingsDir: options.dir });
   } catch (err) {
     if (options.githubComment && err instanceof MapsyncError) {
-      await publishPlanFailure({ message: err.message, pr: options.pr, context }).catch((postError: unknown) =>
+      await publishPlanFailure({ message: err.message, errors: err.details, pr: options.pr, context }).catch((postError: unknown) =>
         context.log.warn(`could not update the plan comment: ${(postError as Error).message}`));
     }
     throw err;
@@ -77,9 +74,10 @@ export function registerPlan(program: Command): void {
             context.log.info(`Saved the plan to ${options.out}; apply it with: npx mapsync apply ${options.out}`);
           }
         }
-        // The job summary holds 1 MiB a step: about 10,000 diff lines; the rest is counted, not shown.
-        if (context.env.GITHUB_STEP_SUMMARY) await appendStepSummary(renderMarkdown(plan, { maxLines: SUMMARY_MAX_LINES }), context.env);
-        if (options.githubComment) await publishPlanComment({ plan, pr: options.pr, context });
+        // Every change goes to the job summary when it fits its 1 MiB; the comment then links there,
+        // else to the mapsync-plan artifact the workflow uploads.
+        const fullPlanIn = await writePlanSummary(plan, context, 'plan');
+        if (options.githubComment) await publishPlanComment({ plan, pr: options.pr, context, fullPlanIn });
         if (failed) {
           const n = plan.errors!.length;
           throw new MapsyncError(`the plan has ${n} ${n === 1 ? 'error' : 'errors'} (users the directories do not know): fix mappings/ and run plan again`);

@@ -1,44 +1,51 @@
-// The plain-text pieces every renderer shares: how a mapping, a change and the counts read.
-import type { AddChange, Plan, RemoveChange } from '../../model.js';
-import { namesDiffer } from '../names.js';
+// The plain-text pieces every renderer shares: one-line data, the one number format and the
+// headline counts (a replace is counted once, not again as an add and a remove).
+import type { Plan } from '../../model.js';
+import { countReplaces } from './changeGroups.js';
 
 /** One line, no control characters: names come from outside and must not break a terminal or a code block. */
 export function oneLine(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim();
 }
 
-/** "Ada Lovelace", or "Bob Ng / Robert Ng" when the two systems disagree. */
-export function removeNames(c: RemoveChange): string {
-  const crm = c.crmUserName ? oneLine(c.crmUserName) : undefined;
-  const outreach = c.outreachUserName ? oneLine(c.outreachUserName) : undefined;
-  if (crm && outreach && namesDiffer(crm, outreach)) return `${crm} / ${outreach}`;
-  return crm ?? outreach ?? '';
+/** The one number format, in every body: 20,000. */
+export const count = (n: number) => n.toLocaleString('en-US');
+
+const plural = (n: number, one: string, many: string) => `${count(n)} ${n === 1 ? one : many}`;
+
+export interface Headline {
+  /** Adds and removes that are not part of a replace. */
+  add: number;
+  remove: number;
+  replace: number;
+  unchanged: number;
 }
 
-export function addName(c: AddChange): string {
-  return c.name ? oneLine(c.name) : '';
+/** The counts a reviewer reads: "2 to add, 2 to remove, 1 to replace" for 3 + 3 changes with one re-pointed pair. */
+export function headlineOf(plan: Plan): Headline {
+  const replace = plan.summary.replace ?? countReplaces(plan.changes);
+  return { add: plan.summary.add - replace, remove: plan.summary.remove - replace, replace, unchanged: plan.summary.unchanged };
 }
 
-export const pairText = (crmUserId: string, outreachUserId: number | string) => `${crmUserId} <-> ${outreachUserId}`;
-
-export function addSource(c: AddChange): string {
-  return `${c.file}:${c.line}`;
+/** "2 to add, 2 to remove, 1 to replace"; replaces only when there are some. */
+export function countsPhrase(plan: Plan): string {
+  const h = headlineOf(plan);
+  return `${count(h.add)} to add, ${count(h.remove)} to remove${h.replace > 0 ? `, ${count(h.replace)} to replace` : ''}`;
 }
-
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /** Terraform-style closing line. */
 export function countsLine(plan: Plan): string {
-  const { add, remove, unchanged } = plan.summary;
-  if (add === 0 && remove === 0) return `No changes. Live mappings match mappings/ (${plural(unchanged, 'mapping', 'mappings')}).`;
-  return `Plan: ${add} to add, ${remove} to remove, ${unchanged} unchanged.`;
+  const h = headlineOf(plan);
+  if (!hasChanges(plan)) return `No changes. Live mappings match mappings/ (${plural(h.unchanged, 'mapping', 'mappings')}).`;
+  return `Plan: ${countsPhrase(plan)}, ${count(h.unchanged)} unchanged.`;
 }
 
 /** The same counts, phrased as drift for scheduled checks. */
 export function driftCountsLine(plan: Plan): string {
-  const { add, remove, unchanged } = plan.summary;
-  if (add === 0 && remove === 0) return `No drift. Live mappings match mappings/ (${plural(unchanged, 'mapping', 'mappings')}).`;
-  return `Drift: ${plural(add, 'mapping', 'mappings')} in mappings/ missing from live, ${plural(remove, 'live mapping', 'live mappings')} not in mappings/, ${unchanged} in sync.`;
+  const h = headlineOf(plan);
+  if (!hasChanges(plan)) return `No drift. Live mappings match mappings/ (${plural(h.unchanged, 'mapping', 'mappings')}).`;
+  const differs = h.replace > 0 ? `${plural(h.replace, 'mapping differs', 'mappings differ')} (same user, other partner), ` : '';
+  return `Drift: ${plural(h.add, 'mapping', 'mappings')} in mappings/ missing from live, ${plural(h.remove, 'live mapping', 'live mappings')} not in mappings/, ${differs}${count(h.unchanged)} in sync.`;
 }
 
 export function hasChanges(plan: Plan): boolean {

@@ -1,8 +1,8 @@
-// A change group as columns of plain text (symbol, label, the pair, who, where). Text and
-// Markdown renderers lay these out; the wording differs between plan and drift.
+// A change as columns of plain text (symbol, label, the pair, who, where), drawn from the plan
+// view. The terminal renderer lays these out; the wording differs between plan and drift.
 import { namesDiffer } from '../names.js';
-import type { ChangeGroup } from './changeGroups.js';
-import { addName, addSource, pairText, removeNames } from './describe.js';
+import { oneLine } from './describe.js';
+import type { ChangeView } from './view.js';
 
 export type Mode = 'plan' | 'drift';
 
@@ -14,29 +14,52 @@ export interface ChangeRow {
   where: string;
 }
 
-const LABELS: Record<Mode, Record<ChangeGroup['kind'], string>> = {
+const LABELS: Record<Mode, Record<ChangeView['kind'], string>> = {
   plan: { remove: 'remove', add: 'add', replace: 'replace' },
   drift: { remove: 'live only', add: 'missing', replace: 'differs' },
 };
+const SYMBOLS = { remove: '-', add: '+', replace: '~' } as const;
 
-export function rowOf(group: ChangeGroup, mode: Mode): ChangeRow {
-  const label = LABELS[mode][group.kind];
-  switch (group.kind) {
-    case 'remove':
-      return { symbol: '-', label, pair: pairText(group.remove.crmUserId, group.remove.outreachUserId), who: removeNames(group.remove), where: '' };
-    case 'add':
-      return { symbol: '+', label, pair: pairText(group.add.crmUserId, group.add.outreachUserId), who: addName(group.add), where: addSource(group.add) };
-    case 'replace': {
-      const { remove, add } = group;
-      const pair = group.same === 'crm'
-        ? pairText(add.crmUserId, `${remove.outreachUserId} => ${add.outreachUserId}`)
-        : pairText(`${remove.crmUserId} => ${add.crmUserId}`, add.outreachUserId);
-      const before = removeNames(remove);
-      const after = addName(add);
-      const who = before && after && namesDiffer(before, after) ? `${before} => ${after}` : after || before;
-      return { symbol: '~', label, pair, who, where: addSource(add) };
-    }
-  }
+const clean = (name: string | undefined) => (name ? oneLine(name) : undefined);
+
+/** "Ada => Bob" for the side of a replace that changes hands, else the one name known. */
+function sideName(before: string | undefined, after: string | undefined): string | undefined {
+  if (before && after && namesDiffer(before, after)) return `${before} => ${after}`;
+  return after ?? before;
+}
+
+/** "Ada Lovelace", or "Bob Ng / Robert Ng" when the CRM and Outreach names differ. */
+function bothNames(crm: string | undefined, outreach: string | undefined): string {
+  if (crm && outreach && namesDiffer(crm, outreach)) return `${crm} / ${outreach}`;
+  return crm ?? outreach ?? '';
+}
+
+export function whoOf(c: ChangeView): string {
+  let crm = clean(c.crm.name);
+  let outreach = clean(c.outreach.name);
+  if (c.before?.side === 'crm') crm = sideName(clean(c.before.user.name), crm);
+  if (c.before?.side === 'outreach') outreach = sideName(clean(c.before.user.name), outreach);
+  const names = bothNames(crm, outreach);
+  const claim = clean(c.claim);
+  if (!claim) return names;
+  // With no directory name, the YAML's is the only one there is; otherwise it is shown as the claim.
+  return names ? `${names} (YAML: ${claim})` : claim;
+}
+
+export function pairOf(c: ChangeView): string {
+  const crm = c.before?.side === 'crm' ? `${c.before.user.id} => ${c.crm.id}` : c.crm.id;
+  const outreach = c.before?.side === 'outreach' ? `${c.before.user.id} => ${c.outreach.id}` : c.outreach.id;
+  return `${crm} <-> ${outreach}`;
+}
+
+export function rowOf(c: ChangeView, mode: Mode): ChangeRow {
+  return {
+    symbol: SYMBOLS[c.kind],
+    label: LABELS[mode][c.kind],
+    pair: pairOf(c),
+    who: whoOf(c),
+    where: c.source ? `${c.source.file}:${c.source.line}` : '',
+  };
 }
 
 /** Rows padded into aligned columns (without colour), one string per column. */

@@ -1,89 +1,250 @@
-// The Markdown view: job summary, PR comment (engineer F composes it from these building
-// blocks), drift issue. Names and messages come from outside, so everything is escaped.
-import type { Plan } from '../../model.js';
-import { groupChanges } from './changeGroups.js';
-import { countsLine, driftCountsLine, hasChanges, oneLine } from './describe.js';
-import { alignRows, rowOf, type ChangeRow, type Mode } from './lines.js';
+// Every Markdown body mapsync writes about a plan — `--format markdown`, the job summary, the PR
+// comment, the drift issue — is this one renderer over the plan view. Risk first: errors and the
+// removal guard's verdict, then warnings, then removals, replaces and adds. When a body must fit a
+// size limit, removals are kept first, then replaces, then adds, and what was cut is counted.
+// All data goes through src/markdown/escape.ts, so no name or file can become markup.
+import type { Plan, Warning } from '../../model.js';
+import { code, count, link, plural, text } from '../../markdown/escape.js';
+import { countsLine, countsPhrase, driftCountsLine, hasErrors } from './describe.js';
+import { alignRows, rowOf, type Mode } from './lines.js';
+import { inRiskOrder, planView, type ChangeView, type PlanView, type UserView } from './view.js';
 
 export { countsLine, driftCountsLine } from './describe.js';
 
-/** Escapes text for Markdown prose (list items, paragraphs), including inline HTML. */
-export function escapeMarkdown(text: string): string {
-  return oneLine(text)
-    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-    .replace(/[\\`*_{}\[\]()#+!|~]/g, (ch) => `\\${ch}`);
+/** Plans up to this many changes are tables (like the plugin's mapped-user list); larger ones are compact diff lines. */
+const TABLE_MAX_CHANGES = 50;
+/** An additions section longer than this is folded; removals and replaces never are. */
+const FOLD_ADDS_AFTER = 20;
+/** Warnings and errors listed in full up to this many; the rest are counted. */
+const MAX_LISTED = 50;
+
+export interface BodyOptions {
+  mode?: Mode;
+  /** Hidden marker on the first line (the PR comment, the drift issue). */
+  marker?: string;
+  /** Replaces the default "### mapsync plan: …" heading (mapsync's own Markdown). */
+  heading?: string;
+  /** Facts under the heading, mapsync's own Markdown (commit, run); the store is always added. */
+  facts?: string[];
+  /** A paragraph after the counts (mapsync's own Markdown). */
+  intro?: string;
+  /** Replaces the merge verdict (the drift issue has its own words). */
+  verdict?: string;
+  /** Closing section (mapsync's own Markdown). */
+  footer?: string;
+  /** Sections after the changes, e.g. a folded checklist (mapsync's own Markdown, already escaped). */
+  appendix?: string[];
+  /** Link for an add's file:line (the line at the PR's head commit). */
+  sourceUrl?: (file: string, line: number) => string | undefined;
+  /** Largest size allowed, measured by `measure` (default: no limit). */
+  budget?: number;
+  /** String length for comments (GitHub counts characters); UTF-8 bytes for the job summary. */
+  measure?: (markdown: string) => number;
+  /** Where every change can be read when this body is cut: a sentence of mapsync's Markdown. */
+  fullPlan?: string;
 }
 
-/** Inline code that no backtick in the text can break out of. */
-export function inlineCode(text: string): string {
-  return `\`${oneLine(text).replace(/`/g, "'")}\``;
+export interface RenderedBody {
+  markdown: string;
+  /** Changes listed, out of `total` (a replace counts once). */
+  shown: number;
+  total: number;
+  truncated: boolean;
+}
+
+const LABELS: Record<Mode, Record<ChangeView['kind'], string>> = {
+  plan: { remove: '➖ remove', add: '➕ add', replace: '🔁 replace' },
+  drift: { remove: '➖ live only', add: '➕ missing', replace: '🔁 differs' },
+};
+
+const SECTION_TITLES: Record<Mode, Record<ChangeView['kind'], (n: number) => string>> = {
+  plan: {
+    remove: (n) => `${plural(n, 'removal')}`,
+    replace: (n) => `${plural(n, 'replace')} (a user re-pointed: the old mapping is removed, the new one added)`,
+    add: (n) => `${plural(n, 'addition')}`,
+  },
+  drift: {
+    remove: (n) => `${plural(n, 'live mapping')} not in \`mappings/\``,
+    replace: (n) => `${plural(n, 'mapping')} pointing elsewhere in the store`,
+    add: (n) => `${plural(n, 'mapping')} in \`mappings/\` missing from the store`,
+  },
+};
+
+/** A user in a table cell: the directory's name (as plain words or code), then the ID as code. */
+function userCell(u: UserView): string {
+  return u.name ? `${text(u.name, { cell: true })} ${code(u.id, { cell: true })}` : code(u.id, { cell: true });
+}
+
+function cells(c: ChangeView, mode: Mode, sourceUrl: BodyOptions['sourceUrl']): string[] {
+  let crm = userCell(c.crm);
+  let outreach = userCell(c.outreach);
+  if (c.before?.side === 'crm') crm = `${userCell(c.before.user)} → ${crm}`;
+  if (c.before?.side === 'outreach') outreach = `${userCell(c.before.user)} → ${outreach}`;
+  if (c.claim) crm += ` (YAML name: ${text(c.claim, { cell: true })})`;
+  let change = LABELS[mode][c.kind];
+  if (c.kind === 'replace') change += c.before?.side === 'outreach' ? ' (new Outreach user)' : ' (new CRM user)';
+  let source = '';
+  if (c.source) {
+    const where = code(`${c.source.file}:${c.source.line}`, { cell: true });
+    const href = sourceUrl?.(c.source.file, c.source.line);
+    source = href ? link(where, href) : where;
+  }
+  return [crm, outreach, change, source];
+}
+
+function table(rows: readonly ChangeView[], mode: Mode, sourceUrl: BodyOptions['sourceUrl']): string {
+  const lines = ['| CRM user | Outreach user | change | source |', '|---|---|---|---|'];
+  for (const c of rows) lines.push(`| ${cells(c, mode, sourceUrl).join(' | ')} |`);
+  return lines.join('\n');
 }
 
 /**
- * One `-`/`+` line per change for a ```diff block, in display order: a re-pointed seat is its
- * `-` line directly followed by its `+` line.
+ * Compact lines in a ```diff block for large plans. Each line starts with mapsync's own symbol,
+ * so no data can close the fence, and oneLine() keeps every change on its line.
  */
-export function diffLines(plan: Plan, mode: Mode = 'plan'): string[] {
-  const rows: ChangeRow[] = [];
-  for (const group of groupChanges(plan.changes)) {
-    if (group.kind === 'replace') {
-      rows.push(rowOf({ kind: 'remove', remove: group.remove }, mode), rowOf({ kind: 'add', add: group.add }, mode));
-    } else {
-      rows.push(rowOf(group, mode));
-    }
+function diffBlock(rows: readonly ChangeView[], mode: Mode): string {
+  const textRows = rows.map((c) => rowOf(c, mode));
+  const lines = alignRows(textRows).map((l, i) => `${textRows[i]!.symbol} ${l.pair}${l.rest ? `  ${l.rest}` : ''}`.trimEnd());
+  return ['```diff', ...lines, '```'].join('\n');
+}
+
+function capped<T>(items: readonly T[], item: (x: T) => string, what: string): string[] {
+  const lines = items.slice(0, MAX_LISTED).map(item);
+  if (items.length > MAX_LISTED) lines.push(`- … and ${plural(items.length - MAX_LISTED, `more ${what}`)}`);
+  return lines;
+}
+
+const warningItem = (w: Warning) => `- ⚠️ ${code(w.code)} ${text(w.message)}`;
+
+function verdictOf(view: PlanView, store: string): string[] {
+  const total = inRiskOrder(view).length;
+  if (view.errors.length > 0) {
+    return ['> [!CAUTION]', `> **Merging applies nothing:** the plan has ${plural(view.errors.length, 'error')} (users the directories do not know). Fix them and push again.`];
   }
-  // Backticks are the only thing that could end the fence early.
-  return alignRows(rows).map((l, i) => `${rows[i]!.symbol} ${l.pair}${l.rest ? `  ${l.rest}` : ''}`.trimEnd().replace(/`/g, "'"));
+  if (view.guard) {
+    // The refusal leads: a reviewer must not read "merging applies" and stop there.
+    return [
+      '> [!CAUTION]',
+      `> **Apply will refuse this plan.** The removal guard stops it: ${text(view.guard.message)}.`,
+      `> Merging changes nothing in ${store} until a maintainer who has checked every removal below re-runs the apply workflow with \`force\`.`,
+    ];
+  }
+  if (total === 0) return [`**Merging applies nothing:** ${store} already matches \`mappings/\`.`];
+  const order = [
+    view.removes.length > 0 && plural(view.removes.length, 'removal'),
+    view.replaces.length > 0 && plural(view.replaces.length, 'replace'),
+    view.adds.length > 0 && plural(view.adds.length, 'addition'),
+  ].filter(Boolean).join(', then ');
+  return [`**Merging applies ${total === 1 ? 'this change' : `these ${count(total)} changes`} to ${store}:** ${order}.`];
 }
 
-/** A ```diff block of the changes; with `maxLines`, longer plans are cut with a note. */
-export function diffBlock(plan: Plan, options: { mode?: Mode; maxLines?: number } = {}): string {
-  const lines = diffLines(plan, options.mode);
-  if (lines.length === 0) return '';
-  const max = options.maxLines ?? Infinity;
-  const shown = lines.length > max ? lines.slice(0, max) : lines;
-  const more = lines.length - shown.length;
-  const note = more > 0 ? `\n_…and ${more} more ${more === 1 ? 'line' : 'lines'} not shown._\n` : '';
-  return '```diff\n' + shown.join('\n') + '\n```\n' + note;
+interface Shown { remove: number; replace: number; add: number }
+
+function shownOf(view: PlanView, n: number): Shown {
+  const remove = Math.min(n, view.removes.length);
+  const replace = Math.min(n - remove, view.replaces.length);
+  return { remove, replace, add: Math.min(n - remove - replace, view.adds.length) };
 }
 
-/** "**Warnings**" and a list, or '' when there are none. */
-export function warningsMarkdown(plan: Plan): string {
-  if (plan.warnings.length === 0) return '';
-  const items = plan.warnings.map((w) => `- ⚠️ ${inlineCode(w.code)} ${escapeMarkdown(w.message)}`);
-  return `**Warnings (${plan.warnings.length})**\n\n${items.join('\n')}\n`;
+function cutNote(view: PlanView, shown: Shown, fullPlan: string | undefined): string[] {
+  const parts: string[] = [];
+  const part = (n: number, of: number, one: string) => {
+    if (of === 0) return;
+    parts.push(n === of ? `${of === 1 ? 'the' : 'all'} ${plural(of, one)}` : `${count(n)} of ${plural(of, one)}`);
+  };
+  part(shown.remove, view.removes.length, 'removal');
+  part(shown.replace, view.replaces.length, 'replace');
+  part(shown.add, view.adds.length, 'addition');
+  const listed = shown.remove + shown.replace + shown.add;
+  const total = view.removes.length + view.replaces.length + view.adds.length;
+  return ['> [!NOTE]', `> This lists ${count(listed)} of ${plural(total, 'change')} to fit GitHub's size limit: ${parts.join(', ')}. ${fullPlan ?? 'Run `npx mapsync plan` to see every change.'}`];
 }
 
-/** "**Errors**" and a list naming file:line, or '' when there are none. */
-export function errorsMarkdown(plan: Plan): string {
-  const errors = plan.errors ?? [];
-  if (errors.length === 0) return '';
-  const items = errors.map((e) => `- ❌ ${inlineCode(`${e.file}:${e.line}:${e.column}`)} ${inlineCode(e.code)} ${escapeMarkdown(e.message)}`);
-  return `**Errors (${errors.length}) — this plan cannot be applied**\n\n${items.join('\n')}\n`;
-}
+function build(view: PlanView, options: BodyOptions, n: number): string {
+  const mode = view.mode;
+  const plan = view.plan;
+  const store = code(plan.store);
+  const total = view.removes.length + view.replaces.length + view.adds.length;
+  const shown = shownOf(view, n);
+  const out: string[] = [];
+  if (options.marker) out.push(options.marker);
+  out.push(options.heading ?? (mode === 'plan'
+    ? `### mapsync plan: ${total === 0 ? 'no changes' : countsPhrase(plan)}${hasErrors(plan) ? ' (with errors)' : ''}`
+    : `### Mapping drift: ${total === 0 ? 'none' : countsPhrase(plan)}`), '');
+  out.push([...(options.facts ?? []), `store ${store}`].join(' · '), '');
+  out.push(`**${(mode === 'drift' ? driftCountsLine : countsLine)(plan)}**`, '');
+  if (options.intro) out.push(options.intro, '');
 
-export interface MarkdownOptions {
-  mode?: Mode;
-  /** Heading text (plain); defaults to "mapsync plan" / "Mapping drift". */
-  title?: string;
-  /** Cap on diff lines, to stay within a comment's size limit. */
-  maxLines?: number;
-}
+  out.push(...(options.verdict !== undefined ? [options.verdict] : verdictOf(view, store)), '');
+  if (n < total) out.push(...cutNote(view, shown, options.fullPlan), '');
 
-export function renderMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
-  const mode = options.mode ?? 'plan';
-  const title = options.title ?? (mode === 'plan' ? 'mapsync plan' : 'Mapping drift');
-  const counts = mode === 'plan' ? countsLine(plan) : driftCountsLine(plan);
-  const sections = [
-    `### ${escapeMarkdown(title)} · ${inlineCode(plan.store)}`,
-    `**${escapeMarkdown(counts)}**`,
+  if (view.errors.length > 0) {
+    out.push(`**Errors (${count(view.errors.length)})**`, '');
+    out.push(...capped(view.errors, (e) => `- ❌ ${code(`${e.file}:${e.line}:${e.column}`)} ${code(e.code)} ${text(e.message)}`, 'error'), '');
+  }
+  if (view.guard && options.verdict !== undefined) out.push(warningItem(view.guard), '');
+  if (view.warnings.length > 0) {
+    out.push(`**Warnings (${count(view.warnings.length)})**`, '');
+    out.push(...capped(view.warnings, warningItem, 'warning'), '');
+  }
+
+  const asTable = total <= TABLE_MAX_CHANGES;
+  const sections: Array<[ChangeView['kind'], ChangeView[], number]> = [
+    ['remove', view.removes, shown.remove],
+    ['replace', view.replaces, shown.replace],
+    ['add', view.adds, shown.add],
   ];
-  // Errors and warnings before the diff: they are what a reviewer must act on, and a long diff
-  // cut to fit a size limit then never takes them with it.
-  const errors = errorsMarkdown(plan);
-  if (errors) sections.push(errors.trimEnd());
-  const warnings = warningsMarkdown(plan);
-  if (warnings) sections.push(warnings.trimEnd());
-  if (hasChanges(plan)) sections.push(diffBlock(plan, { mode, maxLines: options.maxLines }).trimEnd());
-  return sections.join('\n\n') + '\n';
+  for (const [kind, all, k] of sections) {
+    if (all.length === 0) continue;
+    const rows = all.slice(0, k);
+    const title = `#### ${SECTION_TITLES[mode][kind](all.length)}`;
+    const body = rows.length === 0 ? '' : asTable ? table(rows, mode, options.sourceUrl) : diffBlock(rows, mode);
+    const more = all.length - rows.length;
+    const moreNote = more > 0 ? `_… and ${count(more)} more not listed here._` : '';
+    if (kind === 'add' && rows.length > FOLD_ADDS_AFTER) {
+      out.push(title, '', '<details>', `<summary>Show ${rows.length === all.length ? 'them' : `the first ${count(rows.length)}`}</summary>`, '', body, '', '</details>', '');
+    } else {
+      out.push(title, '');
+      if (body) out.push(body, '');
+    }
+    if (moreNote) out.push(moreNote, '');
+  }
+
+  for (const section of options.appendix ?? []) out.push(section, '');
+  if (options.footer) out.push(options.footer, '');
+  return out.join('\n');
+}
+
+/** Renders the whole body, or as much as fits `options.budget`: removals first, then replaces, then adds. */
+export function renderBody(plan: Plan, options: BodyOptions = {}): RenderedBody {
+  const view = planView(plan, options.mode ?? 'plan');
+  const total = inRiskOrder(view).length;
+  const measure = options.measure ?? ((t: string) => t.length);
+  const budget = options.budget ?? Infinity;
+  const full = build(view, options, total);
+  if (measure(full) <= budget) return { markdown: full, shown: total, total, truncated: false };
+  // The size grows with every change listed, so bisect for the most that still fit.
+  let low = 0;
+  let high = total - 1;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (measure(build(view, options, mid)) <= budget) low = mid;
+    else high = mid - 1;
+  }
+  let markdown = build(view, options, low);
+  if (measure(markdown) > budget) markdown = hardCut(markdown, budget, measure);
+  return { markdown, shown: low, total, truncated: true };
+}
+
+/** Last resort when even the fixed parts are too big: cut on a line boundary. */
+function hardCut(markdown: string, budget: number, measure: (t: string) => number): string {
+  const note = "\n\n… (cut to fit GitHub's size limit)\n";
+  let body = markdown;
+  while (body.length > 0 && measure(body + note) > budget) body = body.slice(0, Math.max(0, body.lastIndexOf('\n', Math.floor(body.length * 0.9))));
+  return body + note;
+}
+
+/** `plan --format markdown` / `drift --format markdown`: the same body, whole. */
+export function renderMarkdown(plan: Plan, options: { mode?: Mode } = {}): string {
+  return renderBody(plan, { mode: options.mode }).markdown;
 }

@@ -1,9 +1,10 @@
-// The terminal view of a plan (or of drift): changes, warnings, errors and a closing counts line.
+// The terminal view of a plan (or of drift), risk first: errors, the removal guard and warnings,
+// then removals, replaces and adds with both users named, and a closing counts line.
 import type { Colors } from '../../cli/context.js';
 import type { Plan } from '../../model.js';
-import { groupChanges } from './changeGroups.js';
-import { countsLine, driftCountsLine, hasChanges, oneLine } from './describe.js';
+import { countsLine, driftCountsLine, oneLine } from './describe.js';
 import { alignRows, rowOf, type Mode } from './lines.js';
+import { inRiskOrder, planView } from './view.js';
 
 export interface TextOptions {
   colors: Colors;
@@ -13,33 +14,38 @@ export interface TextOptions {
 export function renderText(plan: Plan, options: TextOptions): string {
   const c = options.colors;
   const mode = options.mode ?? 'plan';
+  const view = planView(plan, mode);
   const out: string[] = [];
 
-  if (hasChanges(plan)) {
+  if (view.errors.length > 0) {
+    out.push(c.red(c.bold(`Errors (${view.errors.length.toLocaleString('en-US')}) — this plan cannot be applied:`)));
+    for (const e of view.errors) out.push(`  ${e.file}:${e.line}:${e.column}: ${c.red('error')}: ${oneLine(e.message)} [${e.code}]`);
+    out.push('');
+  }
+  if (view.guard) {
+    out.push(c.red(c.bold('apply will refuse this plan without --force:')));
+    out.push(`  ${c.red('!')} ${c.red(view.guard.code)}: ${oneLine(view.guard.message)}`);
+    out.push('');
+  }
+  if (view.warnings.length > 0) {
+    out.push(c.yellow(c.bold(`Warnings (${view.warnings.length.toLocaleString('en-US')}):`)));
+    for (const w of view.warnings) out.push(`  ${c.yellow('!')} ${c.yellow(w.code)}: ${oneLine(w.message)}`);
+    out.push('');
+  }
+
+  const changes = inRiskOrder(view);
+  if (changes.length > 0) {
     out.push(mode === 'plan'
-      ? `mapsync will make these changes to ${plan.store} (CRM user <-> Outreach user):`
+      ? `mapsync will make these changes to ${plan.store} (CRM user <-> Outreach user), removals first:`
       : `Live mappings in ${plan.store} differ from mappings/ (CRM user <-> Outreach user):`);
     out.push('');
-    const rows = groupChanges(plan.changes).map((g) => rowOf(g, mode));
+    const rows = changes.map((v) => rowOf(v, mode));
     const colorOf = { '-': c.red, '+': c.green, '~': c.yellow } as const;
     alignRows(rows).forEach((line, i) => {
       const paint = colorOf[rows[i]!.symbol];
       const rest = [line.who, line.where ? c.dim(line.where) : ''].filter(Boolean).join('  ');
       out.push(`  ${paint(line.head)}  ${line.pair}${rest ? `  ${rest}` : ''}`.trimEnd());
     });
-    out.push('');
-  }
-
-  if (plan.warnings.length > 0) {
-    out.push(c.yellow(c.bold(`Warnings (${plan.warnings.length}):`)));
-    for (const w of plan.warnings) out.push(`  ${c.yellow('!')} ${c.yellow(w.code)}: ${oneLine(w.message)}`);
-    out.push('');
-  }
-
-  const errors = plan.errors ?? [];
-  if (errors.length > 0) {
-    out.push(c.red(c.bold(`Errors (${errors.length}) — this plan cannot be applied:`)));
-    for (const e of errors) out.push(`  ${e.file}:${e.line}:${e.column}: ${c.red('error')}: ${oneLine(e.message)} [${e.code}]`);
     out.push('');
   }
 
