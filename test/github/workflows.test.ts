@@ -73,7 +73,19 @@ describe('.github/workflows', () => {
     const { workflow } = await load('plan.yml');
     const steps = workflow.jobs.plan!.steps;
     const planStep = steps.find((s) => s.run?.includes('plan --github-comment'))!;
-    expect(planStep.if).toBe('github.event.pull_request.head.repo.full_name == github.repository');
+    // It runs after a failed validation (the comment then names the errors), never for a fork.
+    expect(planStep.if).toBe('${{ !cancelled() && github.event.pull_request.head.repo.full_name == github.repository }}');
+    expect(planStep.run).toContain('--out mapsync-plan/plan.json');
+    // The whole plan one click away: the JSON plan and its text view, uploaded as mapsync-plan.
+    const textStep = steps.find((s) => s.run?.includes('mapsync show mapsync-plan/plan.json > mapsync-plan/plan.txt'))!;
+    expect(textStep.env).toBeUndefined();
+    expect(textStep.if).toContain('!cancelled()');
+    const upload = steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
+    expect(upload.uses).toMatch(/^actions\/upload-artifact@[0-9a-f]{40}$/);
+    expect(upload.with).toMatchObject({ name: 'mapsync-plan' });
+    expect(String(upload.with!.path)).toContain('mapsync-plan/plan.json');
+    expect(String(upload.with!.path)).toContain('mapsync-plan/plan.txt');
+    expect(steps.indexOf(upload)).toBeGreaterThan(steps.indexOf(planStep));
     const forkStep = steps.find((s) => s.if === 'github.event.pull_request.head.repo.full_name != github.repository')!;
     expect(forkStep.run).toContain('GITHUB_STEP_SUMMARY');
     expect(forkStep.env).toBeUndefined();
