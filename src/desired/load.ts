@@ -44,6 +44,8 @@ export interface LoadResult {
 export interface LoadDetails extends LoadResult {
   /** Entries found in the mappings lists, valid or not (state.mappings holds only valid ones). */
   entries: number;
+  /** Files that could not be read as YAML at all: their entries are not in `entries`. */
+  unreadFiles: string[];
 }
 
 /** Loads and validates every *.yaml / *.yml under `dir` (recursively). Never throws for bad content. */
@@ -63,11 +65,13 @@ export async function loadDesiredDetails(dir: string, cwd: string = process.cwd(
   const mappings: DesiredMapping[] = [];
   const uniqueness = new UniquenessCheck(crm);
   let entries = 0;
+  const unreadFiles: string[] = [];
 
   for (const file of files) {
     const loaded = await loadFile(file, resolve(cwd, file), crm);
     errors.push(...loaded.errors);
     entries += loaded.entries;
+    if (loaded.unread) unreadFiles.push(file);
     for (const found of loaded.found) {
       uniqueness.add(found);
       if (found.mapping) mappings.push(found.mapping);
@@ -77,7 +81,7 @@ export async function loadDesiredDetails(dir: string, cwd: string = process.cwd(
 
   const order = new Map(files.map((f, i) => [f, i]));
   errors.sort((a, b) => (order.get(a.file)! - order.get(b.file)!) || a.line - b.line || a.column - b.column);
-  return { state: { files, mappings }, errors, entries };
+  return { state: { files, mappings }, errors, entries, unreadFiles };
 }
 
 /** What one entry contributed: its valid IDs (for uniqueness) and, if wholly valid, the mapping. */
@@ -89,11 +93,13 @@ interface FileOutcome {
   errors: ValidationError[];
   found: FoundEntry[];
   entries: number;
+  /** The file could not be read as YAML, so its entries could not be counted. */
+  unread?: boolean;
 }
 
 async function loadFile(file: string, absolute: string, crm: CrmIdRules): Promise<FileOutcome> {
   const read = await readMappingText(absolute);
-  if (!read.ok) return { errors: [{ file, line: read.line, column: read.column, code: 'file-invalid', message: read.message }], found: [], entries: 0 };
+  if (!read.ok) return { errors: [{ file, line: read.line, column: read.column, code: 'file-invalid', message: read.message }], found: [], entries: 0, unread: true };
   return checkText(file, read.text, crm);
 }
 
@@ -131,6 +137,7 @@ function checkText(file: string, text: string, crm: CrmIdRules): FileOutcome {
       errors: parsed.problems.map((p) => withHint({ file, ...at(p.offset), code: p.kind, message: p.message }, p.hint)),
       found: [],
       entries: 0,
+      unread: true,
     };
   }
   const { doc } = parsed;
@@ -141,7 +148,7 @@ function checkText(file: string, text: string, crm: CrmIdRules): FileOutcome {
   } catch (err) {
     if (err instanceof FileRefused) {
       const hint = /alias/.test(err.message) ? 'write the values out instead of using YAML anchors and aliases' : undefined;
-      return { errors: [withHint({ file, ...at(err.offset), code: 'file-invalid', message: err.message }, hint)], found: [], entries: 0 };
+      return { errors: [withHint({ file, ...at(err.offset), code: 'file-invalid', message: err.message }, hint)], found: [], entries: 0, unread: true };
     }
     throw err;
   }

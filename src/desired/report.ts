@@ -13,7 +13,7 @@ export function renderText(result: LoadDetails, colors: Colors): string {
   }
   const scope = `${plural(result.state.files.length, 'file')}, ${plural(result.entries, 'mapping')}`;
   if (result.errors.length === 0) lines.push(colors.green(`valid: ${scope}`));
-  else lines.push(colors.red(`invalid: ${plural(result.errors.length, 'error')} in ${scope}`));
+  else lines.push(colors.red(`invalid: ${invalidVerdict(result)}`));
   return lines.join('\n') + '\n';
 }
 
@@ -57,13 +57,26 @@ export function renderSummary(result: LoadDetails, limit = 50): string {
   return [
     '### mapsync validate',
     '',
-    `❌ ${mdPlural(result.errors.length, 'error')} in ${scope}.`,
+    // The verdict names files: data, escaped like every other piece of text here.
+    `❌ ${text(invalidVerdict(result))}.`,
     '',
     '| where | code | problem |',
     '|---|---|---|',
     ...rows,
     more,
   ].join('\n') + '\n';
+}
+
+/**
+ * "3 errors in 2 files (of 5 files, 40 mappings)": the files counted are the ones WITH errors;
+ * a file that could not be read at all is named, since its mappings are missing from the count.
+ */
+export function invalidVerdict(result: LoadDetails): string {
+  const withErrors = new Set(result.errors.map((e) => e.file)).size;
+  const scanned = result.state.files.length;
+  const unread = result.unreadFiles.length;
+  const notCounted = unread === 0 ? '' : `; ${unread === 1 ? `${result.unreadFiles[0]} could not be read, so its mappings are` : `${unread} files could not be read, so their mappings are`} not counted`;
+  return `${plural(result.errors.length, 'error')} in ${plural(withErrors, 'file')} (of ${plural(scanned, 'file')}, ${plural(result.entries, 'mapping')}${notCounted})`;
 }
 
 function plural(n: number, noun: string): string {

@@ -82,7 +82,7 @@ describe('validate on invalid files', () => {
       '  hint: an Outreach user can be mapped to one Salesforce user only; keep one entry',
       'mappings/emea.yaml:4:16  crm-id-prefix  "0016g000009ZzYq" is not a Salesforce User ID: User IDs start with 005, this one with 001',
       '  hint: use the ID of the User record (Setup → Users → the user; the ID in the address starts with 005)',
-      'invalid: 4 errors in 2 files, 4 mappings',
+      'invalid: 4 errors in 2 files (of 2 files, 4 mappings)',
       '',
     ].join('\n'));
   });
@@ -128,7 +128,7 @@ describe('validate on invalid files', () => {
       expect(r.code).toBe(1);
       const text = await readFile(summary, 'utf8');
       expect(text).toContain('### mapsync validate');
-      expect(text).toContain('4 errors in 2 files, 4 mappings');
+      expect(text).toContain('4 errors in 2 files (of 2 files, 4 mappings)');
       expect(text).toContain('| `');
       expect(text).toContain('`crm-id-prefix`');
     } finally {

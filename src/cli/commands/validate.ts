@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { action } from '../action.js';
 import { loadDesiredDetails } from '../../desired/load.js';
 import { crmIdRules } from '../../crm/index.js';
-import { renderGithub, renderJson, renderSummary, renderText, type ValidateFormat } from '../../desired/report.js';
+import { invalidVerdict, renderGithub, renderJson, renderSummary, renderText, type ValidateFormat } from '../../desired/report.js';
 import { appendStepSummary } from '../../github/index.js';
 
 interface ValidateOptions {
@@ -26,8 +26,8 @@ export function registerValidate(program: Command): void {
         context.print(renderJson(result));
       } else if (options.format === 'github') {
         context.print(renderGithub(result));
-        const verdict = result.errors.length === 0 ? 'valid' : `${result.errors.length} error(s)`;
-        context.log.info(`mapsync validate: ${verdict} in ${result.state.files.length} file(s)`);
+        const verdict = result.errors.length === 0 ? `valid: ${result.state.files.length} file(s)` : `invalid: ${invalidVerdict(result)}`;
+        context.log.info(`mapsync validate: ${verdict}`);
       } else {
         context.print(renderText(result, context.colors));
       }
