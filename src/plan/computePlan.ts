@@ -87,11 +87,11 @@ export async function computePlanDetails(input: PlanInput): Promise<PlanDetails>
   const changes = [...removes, ...adds];
   const summary = { add: adds.length, remove: removes.length, replace: countReplaces(changes), unchanged };
   const guard = removalGuard(summary, input.safety);
+  // The removal guard speaks for the whole plan and comes first; the rest in one stable order
+  // (code, then the IDs), whatever order the store listed its users in.
   const warnings: Warning[] = [
     ...(guard ? [guard] : []),
-    ...live.warnings,
-    ...findLiveDuplicates(live.mappings),
-    ...mappingWarnings,
+    ...[...live.warnings, ...findLiveDuplicates(live.mappings), ...mappingWarnings].sort(compareWarnings),
   ];
 
   const plan: Plan = {
@@ -105,6 +105,14 @@ export async function computePlanDetails(input: PlanInput): Promise<PlanDetails>
   };
   if (errors.length > 0) plan.errors = errors;
   return { plan, live: { mappings: liveMappings, warnings: live.warnings } };
+}
+
+function compareWarnings(a: Warning, b: Warning): number {
+  const text = (x: string | undefined, y: string | undefined) => ((x ?? '') < (y ?? '') ? -1 : (x ?? '') > (y ?? '') ? 1 : 0);
+  return text(a.code, b.code)
+    || text(a.crmUserId, b.crmUserId)
+    || (a.outreachUserId ?? -1) - (b.outreachUserId ?? -1)
+    || text(a.message, b.message);
 }
 
 function withDirectoryNames(m: LiveMapping, lookups: DirectoryLookups): LiveMapping {

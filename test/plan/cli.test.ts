@@ -133,7 +133,7 @@ describe('mapsync plan', () => {
     const result = await runCli(['plan', '--format', 'json'], { cwd: dir });
     expect(result.code).toBe(0);
     const warnings = JSON.parse(result.stdout).warnings;
-    expect(warnings.map((w: { code: string }) => w.code)).toEqual(['name-mismatch', 'crm-user-inactive', 'outreach-user-locked']);
+    expect(warnings.map((w: { code: string }) => w.code)).toEqual(['crm-user-inactive', 'name-mismatch', 'outreach-user-locked']);
     expect(warnings[0].message).toContain('"Charles Babbage"');
     const text = await runCli(['plan'], { cwd: dir });
     expect(text.stdout).toContain('! name-mismatch: CRM user');

@@ -211,3 +211,27 @@ describe('removal guard', () => {
     expect(removalGuard({ add: 5, remove: 0, unchanged: 0 }, SAFETY)).toBeUndefined();
   });
 });
+
+describe('computePlan: warnings in one stable order', () => {
+  it('whatever order the store lists its mappings and warnings in, the warnings come out the same, sorted by code then IDs', async () => {
+    const fc = (await import('fast-check')).default;
+    // Duplicates (live-duplicate), store warnings, and a removal guard all at once.
+    const pairs: Array<[number, number, string?, string?]> = [[1, 10], [1, 11], [2, 20], [3, 20], [4, 40], [5, 50], [6, 60], [7, 70], [8, 80], [9, 90], [10, 100], [11, 110]];
+    const storeWarnings = [
+      { code: 'live-duplicate' as const, message: 'z from the store', crmUserId: crmId(9) },
+      { code: 'crm-user-inactive' as const, message: 'from the store', crmUserId: crmId(4), outreachUserId: 40 },
+    ];
+    const plans: string[] = [];
+    await fc.assert(fc.asyncProperty(fc.shuffledSubarray(pairs, { minLength: pairs.length }), fc.shuffledSubarray(storeWarnings, { minLength: 2 }), async (order, warnings) => {
+      const state = live(order);
+      const plan = await computePlan({ ...base, desired: desired([[1, 10]]), live: { mappings: state.mappings, warnings } });
+      const codes = plan.warnings.map((w) => w.code);
+      expect(codes[0]).toBe('unsafe-removals');
+      const rest = plan.warnings.slice(1);
+      const key = (w: (typeof rest)[number]) => [w.code, w.crmUserId ?? '', String(w.outreachUserId ?? -1).padStart(12, '0'), w.message].join('\u0000');
+      expect(rest.map(key)).toEqual(rest.map(key).sort());
+      plans.push(JSON.stringify(plan.warnings));
+    }), { seed: 88, numRuns: 60 });
+    expect(new Set(plans).size).toBe(1);
+  });
+});
