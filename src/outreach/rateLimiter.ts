@@ -33,6 +33,17 @@ export function parseReset(header: string | null, now: number): number | undefin
   return now + Math.ceil(n * 1000);
 }
 
+/**
+ * X-RateLimit-Remaining: one number, or several comma-separated ones when Outreach reports
+ * several windows at once (PLATFORM-FACTS); the smallest is the budget. Undefined if unreadable.
+ */
+export function parseRemaining(header: string | null): number | undefined {
+  if (header === null) return undefined;
+  const parts = header.split(',').map((p) => p.trim());
+  if (parts.length === 0 || !parts.every((p) => /^\d+$/.test(p))) return undefined;
+  return Math.min(...parts.map(Number));
+}
+
 export class RateLimiter {
   /** Nothing may be sent before this epoch ms (Retry-After). */
   private closedUntil = 0;
@@ -80,11 +91,11 @@ export class RateLimiter {
     this.inFlight = Math.max(0, this.inFlight - 1);
     if (!response) return;
     const now = this.now();
-    const remainingHeader = response.headers.get('x-ratelimit-remaining');
+    const remaining = parseRemaining(response.headers.get('x-ratelimit-remaining'));
     const resetAt = parseReset(response.headers.get('x-ratelimit-reset'), now);
-    if (remainingHeader !== null && /^\d+$/.test(remainingHeader.trim()) && resetAt !== undefined) {
+    if (remaining !== undefined && resetAt !== undefined) {
       // Requests still in flight may or may not be counted in this figure: assume they are not.
-      const fromServer = Number(remainingHeader.trim()) - this.inFlight;
+      const fromServer = remaining - this.inFlight;
       const newWindow = resetAt > this.windowResetAt + 1000;
       this.budget = newWindow || this.budget === undefined ? fromServer : Math.min(this.budget, fromServer);
       if (newWindow) this.windowResetAt = resetAt;

@@ -71,6 +71,11 @@ export interface FakeOutreachOptions {
   client?: { id: string; secret: string; refreshToken: string };
   /** Request quota per window, reported in X-RateLimit-* (default 10,000 an hour). */
   quota?: { limit: number; windowMs: number };
+  /**
+   * Report several rate-limit windows in X-RateLimit-Remaining, comma-separated, as Outreach
+   * sometimes does: a roomier window first, then the real quota (so the first number misleads).
+   */
+  severalWindows?: boolean;
   /** API path prefix (default /api/v2). */
   basePath?: string;
   /** Maximum page[size] (default 1,000). */
@@ -235,7 +240,9 @@ export class FakeOutreach {
     const quota = this.options.quota ?? { limit: 10_000, windowMs: 3_600_000 };
     return {
       'X-RateLimit-Limit': String(quota.limit),
-      'X-RateLimit-Remaining': String(Math.max(0, quota.limit - this.quotaUsed)),
+      'X-RateLimit-Remaining': this.options.severalWindows
+        ? `${Math.max(0, quota.limit - this.quotaUsed) + 10_000}, ${Math.max(0, quota.limit - this.quotaUsed)}`
+        : String(Math.max(0, quota.limit - this.quotaUsed)),
       'X-RateLimit-Reset': String(Math.ceil(this.quotaResetAt / 1000)),
     };
   }

@@ -51,3 +51,19 @@ describe('the gate', () => {
     for (const at of released) expect(at).toBeGreaterThanOrEqual(allowedFrom);
   });
 });
+
+describe('X-RateLimit-Remaining with several windows', () => {
+  it.each([
+    ['3', 3],
+    ['9999, 19988', 9999],
+    ['19988,9999', 9999],
+    [' 5 , 0 , 7 ', 0],
+    ['', undefined],
+    ['5, x', undefined],
+    ['-1', undefined],
+    ['1.5', undefined],
+  ])('%j → %j', async (header, budget) => {
+    const { parseRemaining } = await import('../../dist/outreach/rateLimiter.js');
+    expect(parseRemaining(header)).toBe(budget);
+  });
+});

@@ -233,6 +233,16 @@ describe('writing mappings', () => {
     expect(captured.lines.filter((l) => l.includes('waiting'))).toEqual([]);
   });
 
+  it('reads a comma-separated X-RateLimit-Remaining (several windows): the smallest is the budget, no request over quota', async () => {
+    const { fake, store } = await setup({ users: makeUsers(12), quota: { limit: 5, windowMs: 1000 }, severalWindows: true });
+    const { hooks, progress } = hooksRecorder();
+    const results = await store.apply(Array.from({ length: 12 }, (_, i) => add(crmId(i + 1), i + 1)), hooks);
+    expect(results.every((r: { ok: boolean }) => r.ok)).toBe(true);
+    expect(fake.log.filter((r) => r.early)).toEqual([]);
+    expect(fake.log.every((r) => r.status === 200)).toBe(true);
+    expect(progress.some((p) => (p.waitingMs ?? 0) > 0)).toBe(true);
+  });
+
   it('holds every writer through a 429 window: a throttled write is retried only after Retry-After', async () => {
     const { fake, store } = await setup({ users: makeUsers(16) });
     fake.faults.push({ method: 'PATCH', status: 429, retryAfter: 1, fromRequest: 5 });
