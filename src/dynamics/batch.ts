@@ -6,8 +6,8 @@ import type { DataverseClient } from './client.js';
 import type { ColumnWrite } from './writes.js';
 
 /** One entry per write: undefined when it succeeded, else how it failed. */
-export async function sendBatch(client: DataverseClient, field: string, writes: readonly ColumnWrite[], onNoAnswer: (f: DataverseFailure) => void): Promise<(DataverseFailure | undefined)[]> {
-  const answers = await client.send({ what: `the $batch of ${writes.length} systemuser update(s)`, onNoAnswer }, async (api) => {
+export async function sendBatch(client: DataverseClient, field: string, writes: readonly ColumnWrite[], onNoAnswer: (f: DataverseFailure) => void, signal?: AbortSignal): Promise<(DataverseFailure | undefined)[]> {
+  const answers = await client.send({ what: `the $batch of ${writes.length} systemuser update(s)`, onNoAnswer, ...(signal ? { signal } : {}) }, async (api) => {
     api.startBatch();
     // Queued on the instance, not sent: executeBatch sends them as one request.
     const queued = writes.map((write) => api.update({ collection: 'systemusers', key: write.systemuserid, data: { [field]: write.value }, inChangeSet: false }));

@@ -13,13 +13,20 @@ export const MAX_IN_FLIGHT = 8;
 /** 429s ridden out for one request before giving up (each waits the org's Retry-After). */
 const MAX_THROTTLES = 10;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+  });
 
 export interface SendOptions {
   /** Names the request in messages, e.g. "the read of systemusers (page 2)". */
   what: string;
   /** Told of every attempt that failed without an answer (a write may have happened anyway). */
   onNoAnswer?: (failure: DataverseFailure) => void;
+  /** Apply's interrupt: once aborted, nothing more is sent for this request (no retry, no wait). */
+  signal?: AbortSignal;
 }
 
 export class DataverseClient {
@@ -50,14 +57,19 @@ export class DataverseClient {
   async send<T>(options: SendOptions, request: (api: DynamicsWebApi) => Promise<T>): Promise<T> {
     let renewed = false;
     let throttles = 0;
-    for (let attempt = 1; ; attempt++) {
+    const stopped = () => new DataverseStoppedError(`the interrupt stopped ${options.what} before it was sent again`);
+    for (let attempt = 1, sent = false; ; attempt++) {
+      // A request already sent is never sent again once the run is interrupted.
+      if (sent && options.signal?.aborted) throw stopped();
       const token = await this.token.get();
       try {
         return await this.gate.run(() => {
           this.requestCount += 1;
+          sent = true;
           return request(this.api(token));
-        });
+        }, options.signal, stopped);
       } catch (err) {
+        if (err instanceof DataverseStoppedError) throw err;
         const failure = failureOf(err);
         if (failure.status === 401) {
           if (renewed) {
@@ -84,11 +96,14 @@ export class DataverseClient {
         const ceiling = Math.min(30_000, this.settings.retryBaseMs * 2 ** (attempt - 1));
         const delay = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
         this.log.info(`Dynamics 365: ${options.what} failed (${describeFailure(failure)}); retrying in ${(delay / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${this.settings.retries + 1})`);
-        await sleep(delay);
+        await sleep(delay, options.signal);
       }
     }
   }
 }
+
+/** The run was interrupted: the request was not sent (again). Not a failure of the org. */
+export class DataverseStoppedError extends MapsyncError {}
 
 /** A request that failed for good: one line for the user, the failure kept for the caller. */
 export class DataverseRequestError extends MapsyncError {

@@ -2,7 +2,19 @@
 // `limit` requests in flight, and after a 429 nothing leaves until its Retry-After has passed —
 // for the whole org, not only for the request that was throttled.
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Resolves after `ms`, or at once when `signal` aborts (an interrupted run sends nothing more). */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
 
 export interface WaitNotice {
   waitingMs: number;
@@ -28,15 +40,19 @@ export class OrgGate {
     this.closedUntil = Math.max(this.closedUntil, untilMs);
   }
 
-  /** Runs `send` once a slot is free and the org allows requests again. */
-  async run<T>(send: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `send` once a slot is free and the org allows requests again. When `signal` aborts
+   * during the Retry-After wait, `send` is not called and `stopped` is thrown instead.
+   */
+  async run<T>(send: () => Promise<T>, signal?: AbortSignal, stopped?: () => Error): Promise<T> {
     if (this.inFlight >= this.limit) await new Promise<void>((resolve) => this.queue.push(resolve));
     else this.inFlight += 1;
     try {
       // Wait inside the slot: a request that waits for Retry-After still counts as in flight.
       for (let now = Date.now(); this.closedUntil > now; now = Date.now()) {
         this.notify(this.closedUntil - now);
-        await sleep(this.closedUntil - now);
+        await sleep(this.closedUntil - now, signal);
+        if (signal?.aborted && stopped) throw stopped();
       }
       return await send();
     } finally {

@@ -3,7 +3,7 @@
 // row fails alone and every other row's answer is still known.
 import type { Change } from '../model.js';
 import { describeFailure, isTransient, type DataverseFailure } from './apiError.js';
-import type { DataverseClient } from './client.js';
+import { DataverseStoppedError, type DataverseClient } from './client.js';
 import { sendBatch } from './batch.js';
 
 /** Dataverse's ceiling for one $batch. */
@@ -70,9 +70,32 @@ async function inParallel<T>(items: readonly T[], limit: number, task: (item: T)
  * for good, its rows are reported (as unknown if an attempt got no answer) and the error is
  * thrown for the caller to settle the rest.
  */
-export async function sendWrites(client: DataverseClient, field: string, writes: readonly ColumnWrite[], onOutcome: (outcome: WriteOutcome) => Promise<void>, maxRowRetries = 2): Promise<void> {
+export interface SendOptions {
+  /** Passes for rows that failed transiently. */
+  maxRowRetries?: number;
+  /** Asked right before each batch leaves; false (the run was interrupted) stops sending. */
+  mayWrite?: (chunk: readonly ColumnWrite[]) => boolean;
+  /** The interrupt: no retry and no Retry-After wait after it. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Interrupted, it sends nothing more and returns: rows held back for another pass are reported
+ * as not made, rows never sent are not reported, a batch whose retry was stopped is reported as
+ * not made (or as unknown when an attempt got no answer).
+ */
+export async function sendWrites(client: DataverseClient, field: string, writes: readonly ColumnWrite[], report: (outcome: WriteOutcome) => Promise<void>, options: SendOptions = {}): Promise<void> {
+  const reported = new Set<ColumnWrite>();
+  const onOutcome = (outcome: WriteOutcome) => {
+    reported.add(outcome.write);
+    return report(outcome);
+  };
+  const maxRowRetries = options.maxRowRetries ?? 2;
+  // Why each row held back for another pass failed, for the report if no pass comes.
+  const heldBack = new Map<ColumnWrite, string>();
+  let interrupted = false;
   let pending = [...writes];
-  for (let pass = 0; pending.length > 0; pass++) {
+  for (let pass = 0; pending.length > 0 && !interrupted; pass++) {
     const again: ColumnWrite[] = [];
     const batches = chunks([...pending.filter((w) => w.value === null), ...pending.filter((w) => w.value !== null)], BATCH_OPERATIONS);
     const withClears = batches.filter((b) => b[0]!.value === null);
@@ -81,12 +104,24 @@ export async function sendWrites(client: DataverseClient, field: string, writes:
       let stop: unknown;
       await inParallel(group, client.gate.limit, async (chunk) => {
         // After a batch failed for good, the rest are not sent: the caller reports them as not sent.
-        if (stop !== undefined) return;
+        if (stop !== undefined || interrupted) return;
+        if (options.mayWrite && !options.mayWrite(chunk)) {
+          interrupted = true;
+          return;
+        }
         let noAnswer: DataverseFailure | undefined;
         let answers: (DataverseFailure | undefined)[];
         try {
-          answers = await sendBatch(client, field, chunk, (f) => (noAnswer = f));
+          answers = await sendBatch(client, field, chunk, (f) => (noAnswer = f), options.signal);
         } catch (err) {
+          if (err instanceof DataverseStoppedError) {
+            interrupted = true;
+            const error = noAnswer !== undefined
+              ? `outcome unknown: an attempt ended without an answer (${describeFailure(noAnswer)}) and may have been applied; ${err.message}; run plan again to see`
+              : `not made: ${err.message}`;
+            for (const write of chunk) await onOutcome({ write, ok: false, error });
+            return;
+          }
           if (noAnswer !== undefined) {
             const error = `outcome unknown: an attempt ended without an answer (${describeFailure(noAnswer)}) and may have been applied; run plan again to see`;
             for (const write of chunk) await onOutcome({ write, ok: false, error });
@@ -103,6 +138,7 @@ export async function sendWrites(client: DataverseClient, field: string, writes:
           }
           if ((isTransient(failure) || failure.status === 429) && pass < maxRowRetries) {
             again.push(write);
+            heldBack.set(write, describeFailure(failure));
             continue;
           }
           const unknown = noAnswer === undefined ? '' : `; outcome unknown: an earlier attempt got no answer (${describeFailure(noAnswer)}) and may have been applied`;
@@ -110,7 +146,14 @@ export async function sendWrites(client: DataverseClient, field: string, writes:
         }
       });
       if (stop !== undefined) throw stop;
+      if (interrupted) break;
     }
     pending = again;
+  }
+  if (interrupted) {
+    // A row that failed once and was waiting for another pass did not take effect.
+    for (const [write, why] of heldBack) {
+      if (!reported.has(write)) await onOutcome({ write, ok: false, error: `not made: ${why}; the interrupt stopped the retry` });
+    }
   }
 }

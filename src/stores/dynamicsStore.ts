@@ -15,7 +15,7 @@ import { lockStoreFile } from './file/lock.js';
 import type { Change, ChangeResult, LiveMapping, LiveState, Warning } from '../model.js';
 import { dynamicsDirectory } from '../directories/dynamicsDirectory.js';
 import { dynamicsSession, fieldFor } from '../dynamics/session.js';
-import { columnWrites, sendWrites } from '../dynamics/writes.js';
+import { columnWrites, sendWrites, type ColumnWrite } from '../dynamics/writes.js';
 import type { MappingStore, StoreFactory } from './store.js';
 
 export const createDynamicsStore: StoreFactory = async (argument, context) => {
@@ -71,8 +71,17 @@ export const createDynamicsStore: StoreFactory = async (argument, context) => {
         }
         hooks.onProgress?.({ done, total: changes.length });
       };
+      // The interrupt, when the engine passes one (see ApplyHooks in stores/store.ts): no batch
+      // leaves after it, a batch in flight is let finish, and each batch is marked in flight
+      // just before it leaves.
+      const { signal, onSend } = hooks as typeof hooks & { signal?: AbortSignal; onSend?: (sent: readonly Change[]) => void };
+      const mayWrite = (chunk: readonly ColumnWrite[]) => {
+        if (signal?.aborted) return false;
+        onSend?.(chunk.flatMap((w) => w.changeIndexes.map((i) => changes[i]!)));
+        return true;
+      };
       try {
-        await sendWrites(session.client, field, columnWrites(changes), (outcome) => settle(outcome.write.changeIndexes, outcome.ok, outcome.error));
+        await sendWrites(session.client, field, columnWrites(changes), (outcome) => settle(outcome.write.changeIndexes, outcome.ok, outcome.error), { mayWrite, ...(signal ? { signal } : {}) });
       } catch (err) {
         // Nothing was settled at all: the org could not be reached — say so as an error.
         if (done === 0) throw err;
@@ -84,6 +93,8 @@ export const createDynamicsStore: StoreFactory = async (argument, context) => {
       } finally {
         stopWaiting();
       }
+      // Interrupted: only what was reported; changes never sent have no result.
+      if (signal?.aborted) return results.filter((r): r is ChangeResult => r !== undefined);
       return results.map((r, i) => r ?? { change: changes[i]!, ok: false, error: 'no result' });
     },
 
