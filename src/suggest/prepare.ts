@@ -8,6 +8,7 @@ import { resolveDirectories } from '../directories/index.js';
 import type { Directories } from '../directories/directory.js';
 import { MapsyncError } from '../errors.js';
 import type { DesiredState } from '../model.js';
+import { releaseGarbage } from '../memory.js';
 import { formatValidationError } from '../plan/preparePlan.js';
 import { openStore } from '../stores/index.js';
 import type { MappingStore } from '../stores/store.js';
@@ -46,6 +47,8 @@ export async function prepareSuggestions(context: CommandContext, options: { sto
       hint: 'run `mapsync validate` and fix them first',
     });
   }
+  // The same phase boundary as plan's: the YAML parse trees are garbage before the store is read.
+  releaseGarbage(loaded.state.mappings.length);
   const store = await openStore(options.storeSpec ?? context.config.store, { config: context.config, env: context.env, log: context.log });
   try {
     return { ...(await suggestFor(context, loaded.state, store, addTo)), store, desired: loaded.state, addTo };
@@ -66,6 +69,7 @@ export async function suggestFor(context: CommandContext, desired: DesiredState,
     });
   }
   const [crmUsers, outreachUsers] = await Promise.all([crm.listUsers(), outreach.listUsers()]);
+  releaseGarbage(crmUsers.length + outreachUsers.length);
   context.log.debug(`suggest: ${crmUsers.length} CRM users from ${crm.source}, ${outreachUsers.length} Outreach users from ${outreach.source}`);
   const set = computeSuggestions({ mappings: desired.mappings, crmUsers, outreachUsers, addTo, sources: { crm: crm.source, outreach: outreach.source } });
   return { set, directories };
