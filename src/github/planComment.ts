@@ -67,6 +67,8 @@ export interface PublishPlanArgs {
   fullPlanIn: FullPlanPlace;
   /** Extra folded sections (e.g. the plugin checklist), mapsync's own Markdown. */
   appendix?: string[];
+  /** Used instead of `appendix` when the comment would be cut: the appendix never takes room from the changes. */
+  appendixWhenCut?: string[];
 }
 
 export async function publishPlanComment(args: PublishPlanArgs): Promise<void> {
@@ -74,7 +76,9 @@ export async function publishPlanComment(args: PublishPlanArgs): Promise<void> {
   const github = readGitHubContext(context.env);
   const issueNumber = resolvePullRequest(args.pr, github);
   const octokit = createGitHubClient(github, context.log);
-  const comment = renderPlanComment(plan, github, { budget: COMMENT_BUDGET, fullPlan: fullPlanSentence(github, args.fullPlanIn), appendix: args.appendix });
+  const render = (appendix: string[] | undefined) => renderPlanComment(plan, github, { budget: COMMENT_BUDGET, fullPlan: fullPlanSentence(github, args.fullPlanIn), appendix });
+  let comment = render(args.appendix);
+  if (comment.truncated && args.appendixWhenCut) comment = render(args.appendixWhenCut);
   await upsertPlanComment(octokit, github, issueNumber, redact(comment.markdown, context.env), context.log);
   if (comment.truncated) {
     const where = !github.runUrl ? 'run `mapsync plan` for the full plan' : args.fullPlanIn === 'summary' ? 'the full plan is in the job summary' : 'the full plan is in the mapsync-plan artifact';

@@ -76,3 +76,14 @@ export function count(n: number): string {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${count(n)} ${n === 1 ? one : many}`;
 }
+
+/**
+ * A fenced code block around text that keeps its lines (the plugin checklist): nothing inside is
+ * read as Markdown, and the fence is longer than any backtick run in the text, so no line can close it.
+ */
+export function codeBlock(body: string, info = 'text'): string {
+  let longest = 0;
+  for (const run of body.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}${info}\n${body.replace(/\n+$/, '')}\n${fence}`;
+}

@@ -1,6 +1,7 @@
 // mapsync plan: desired (mappings/) vs live — what apply would add and remove, and why to worry.
 import { Option, type Command } from 'commander';
 import { publishPlanComment, publishPlanFailure, writePlanSummary } from '../../github/index.js';
+import { checklistAppendix } from '../../github/checklistSection.js';
 import { annotatePlanErrors } from '../../plan/annotations.js';
 import { preparePlan } from '../../plan/preparePlan.js';
 import { hasChanges, hasErrors } from '../../plan/render/describe.js';
@@ -77,7 +78,10 @@ export function registerPlan(program: Command): void {
         // Every change goes to the job summary when it fits its 1 MiB; the comment then links there,
         // else to the mapsync-plan artifact the workflow uploads.
         const fullPlanIn = await writePlanSummary(plan, context, 'plan');
-        if (options.githubComment) await publishPlanComment({ plan, pr: options.pr, context, fullPlanIn });
+        if (options.githubComment) {
+          const checklist = checklistAppendix(plan);
+          await publishPlanComment({ plan, pr: options.pr, context, fullPlanIn, appendix: checklist.full, appendixWhenCut: checklist.whenCut });
+        }
         if (failed) {
           const n = plan.errors!.length;
           throw new MapsyncError(`the plan has ${n} ${n === 1 ? 'error' : 'errors'} (users the directories do not know): fix mappings/ and run plan again`);
