@@ -37,7 +37,7 @@ export function failureLines(failed: readonly ChangeResult[], journal: string | 
     const reason = oneLine(r.error ?? 'unknown error');
     byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
   }
-  for (const [reason, n] of byReason) lines.push(`${n} more ${n === 1 ? 'change' : 'changes'} failed: ${reason}`);
+  for (const [reason, n] of byReason) lines.push(`${count(n)} more ${n === 1 ? 'change' : 'changes'} failed: ${reason}`);
   if (journal) lines.push(`every failed change is listed in ${journal}`);
   return lines;
 }
@@ -58,9 +58,9 @@ export type Verb = 'apply' | 'restore';
 export function completionLine(outcome: ApplyOutcome, verb: Verb = 'apply'): string {
   const { added, removed } = counts(outcome.results);
   const Verb = verb === 'apply' ? 'Apply' : 'Restore';
-  if (outcome.failed.length === 0) return `${Verb} complete: ${added} added, ${removed} removed.`;
+  if (outcome.failed.length === 0) return `${Verb} complete: ${count(added)} added, ${count(removed)} removed.`;
   const again = verb === 'apply' ? 'run plan and apply again' : 'run restore again';
-  return `${Verb} incomplete: ${outcome.failed.length} of ${outcome.results.length} changes failed (${added} added, ${removed} removed); ${again} once the cause is fixed.`;
+  return `${Verb} incomplete: ${count(outcome.failed.length)} of ${count(outcome.results.length)} changes failed (${count(added)} added, ${count(removed)} removed); ${again} once the cause is fixed.`;
 }
 
 const MAX_SUMMARY_FAILURES = 50;

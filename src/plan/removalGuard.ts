@@ -36,7 +36,7 @@ export function removalGuard(summary: PlanSummary, safety: SafetyConfig): Warnin
     code: 'unsafe-removals',
     message:
       `Too many removals: ${percent(check.fraction)} is over ${percent(safety.maxRemovalFraction)} ` +
-      `(${check.removes} of ${check.existing}); apply needs --force`,
+      `(${check.removes.toLocaleString('en-US')} of ${check.existing.toLocaleString('en-US')}); apply needs --force`,
   };
 }
 

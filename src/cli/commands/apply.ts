@@ -83,7 +83,7 @@ function refusalMarkdown(message: string): string {
 
 async function runApply(options: ApplyOptions, context: CommandContext, planFile: string | undefined): Promise<number> {
   const { plan, store } = await obtainPlan(options, context, planFile);
-  if (planFile !== undefined && hasChanges(plan)) context.log.info(`Applying ${planFile}: ${plan.summary.add} to add, ${plan.summary.remove} to remove (${plan.store}).`);
+  if (planFile !== undefined && hasChanges(plan)) context.log.info(`Applying ${planFile}: ${plan.summary.add.toLocaleString('en-US')} to add, ${plan.summary.remove.toLocaleString('en-US')} to remove (${plan.store}).`);
   const onOutcome = options.githubComment
     ? (outcome: ApplyOutcome) => commentOutcome({ kind: 'applied', plan, outcome }, context)
     : undefined;
