@@ -8,7 +8,8 @@ import type { ChangeResult, Plan } from '../model.js';
 import { liveFingerprint } from '../plan/fingerprint.js';
 import { checkRemovals, isUnsafe, removalGuard } from '../plan/removalGuard.js';
 import type { MappingStore } from '../stores/store.js';
-import { openJournal } from './journal.js';
+import { DEFAULT_INTERRUPT_GRACE_MS, driveStore } from './driveStore.js';
+import { openJournal, type EndSummary } from './journal.js';
 import { createProgressReporter } from './progress.js';
 import { provenance } from './provenance.js';
 import { snapshotStamp, writeSnapshot } from './snapshot.js';
@@ -24,6 +25,12 @@ export interface ApplyRequest {
   planFile?: string;
   /** Where progress goes (stderr) and whether it is a terminal. */
   progress: { stream: NodeJS.WritableStream; isTTY: boolean; line(text: string): void };
+  /**
+   * Aborted on SIGINT/SIGTERM (its reason names the signal): no new writes are sent, the writes
+   * in flight get `interruptGraceMs` to answer, and the outcome says `interrupted`.
+   */
+  signal?: AbortSignal;
+  interruptGraceMs?: number;
 }
 
 export interface ApplyOutcome {
@@ -32,6 +39,8 @@ export interface ApplyOutcome {
   /** Relative to the working directory; undefined when there was nothing to apply. */
   snapshot?: string;
   journal?: string;
+  /** Set when an interrupt stopped the run: which signal, and how many changes were never sent. */
+  interrupted?: { signal: string; notSent: number };
 }
 
 const rel = (path: string) => relative(process.cwd(), path) || path;
@@ -57,14 +66,32 @@ export function checkPlanIsApplicable(plan: Plan, store: MappingStore, safety: S
   }
 }
 
+const signalName = (signal: AbortSignal | undefined) => (typeof signal?.reason === 'string' ? signal.reason : 'an interrupt');
+
+/** Resolves with `work`, or with undefined as soon as `signal` aborts (the work is left to run out). */
+function unlessAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T | undefined> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise<T | undefined>((resolve, reject) => {
+    const onAbort = () => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 export async function applyPlan(request: ApplyRequest): Promise<ApplyOutcome> {
-  const { plan, store } = request;
+  const { plan, store, signal } = request;
   checkPlanIsApplicable(plan, store, request.safety, request.force);
   if (plan.changes.length === 0) return { results: [], failed: [] };
+  const total = plan.changes.length;
+  const stoppedBeforeWriting = (): ApplyOutcome => ({ results: [], failed: [], interrupted: { signal: signalName(signal), notSent: total } });
 
+  if (signal?.aborted) return stoppedBeforeWriting();
   const release = await store.lock();
   try {
-    const live = await store.list();
+    // Nothing is written until the live store has been read: an interrupt here just stops.
+    const live = await unlessAborted(store.list(), signal);
+    if (live === undefined) return stoppedBeforeWriting();
     const fingerprint = liveFingerprint(live);
     if (fingerprint !== plan.liveFingerprint) {
       throw new MapsyncError('the live store changed since this plan was made; run plan again', {
@@ -73,6 +100,7 @@ export async function applyPlan(request: ApplyRequest): Promise<ApplyOutcome> {
     }
     const takenAt = new Date();
     const snapshot = rel(writeSnapshot(request.stateDir, live, { store: store.spec, liveFingerprint: fingerprint, takenAt }));
+    if (signal?.aborted) return stoppedBeforeWriting();
     const journal = openJournal(request.stateDir, {
       run: snapshotStamp(takenAt),
       store: store.spec,
@@ -82,32 +110,49 @@ export async function applyPlan(request: ApplyRequest): Promise<ApplyOutcome> {
       ...(request.planFile ? { planFile: request.planFile } : {}),
       ...provenance(request.env),
     }, request.env);
-    const progress = createProgressReporter({ total: plan.changes.length, ...request.progress });
-    let journaled = 0;
+    const progress = createProgressReporter({ total, ...request.progress });
     try {
-      journal.start(plan.changes.length);
-      let results: ChangeResult[];
-      try {
-        results = await store.apply(plan.changes, {
-          onResult: (result) => {
-            journal.result(result);
-            journaled++;
-          },
-          onProgress: (p) => progress.update(p),
-        });
-      } catch (err) {
-        const message = err instanceof Error ? err.message.split('\n')[0]! : String(err);
-        journal.end({ ok: -1, failed: -1, error: message });
-        throw new MapsyncError(`apply stopped after ${journaled} of ${plan.changes.length} changes: ${message}`, {
-          hint: 'the journal records what was done; run plan again and apply the fresh plan to finish',
-          cause: err,
-        });
-      }
-      // A store that reported fewer outcomes than it returned still gets every one journaled.
-      for (const result of results.slice(journaled)) journal.result(result);
+      journal.start(total);
+      const driven = await driveStore({
+        store,
+        changes: plan.changes,
+        journal,
+        onProgress: (p) => progress.update(p),
+        signal,
+        graceMs: request.interruptGraceMs ?? DEFAULT_INTERRUPT_GRACE_MS,
+      });
+      const { results } = driven;
       const failed = results.filter((r) => !r.ok);
-      journal.end({ ok: results.length - failed.length, failed: failed.length });
-      return { results, failed, snapshot, journal: rel(journal.path) };
+      const unknown = failed.filter((r) => /outcome unknown/i.test(r.error ?? '')).length;
+      const notSent = total - results.length;
+      const summary: EndSummary = {
+        made: results.length - failed.length,
+        failed: failed.length,
+        ...(unknown > 0 ? { outcomeUnknown: unknown } : {}),
+        ...(driven.interrupted ? { interrupted: true as const, signal: signalName(signal) } : {}),
+        ...(notSent > 0 ? { notSent } : {}),
+      };
+      if (driven.error !== undefined) {
+        const err = driven.error;
+        const message = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+        journal.end({ ...summary, error: message });
+        // An interrupt is what the admin asked for; the error is in the journal and the log.
+        if (!driven.interrupted) {
+          throw new MapsyncError(`apply stopped after ${results.length} of ${total} changes: ${message}`, {
+            hint: 'the journal records what was done; run plan again and apply the fresh plan to finish',
+            cause: err,
+          });
+        }
+      } else {
+        journal.end(summary);
+      }
+      return {
+        results,
+        failed,
+        snapshot,
+        journal: rel(journal.path),
+        ...(driven.interrupted ? { interrupted: { signal: signalName(signal), notSent } } : {}),
+      };
     } finally {
       progress.finish();
       journal.close();

@@ -22,11 +22,31 @@ export interface RunInfo {
 
 const FSYNC_EVERY = 1000;
 
+/**
+ * The `end` line's counts. Change lines use `ok` as a boolean (did this change succeed); the end
+ * line counts, under names of their own, so a `jq` filter on `.ok` never mixes the two.
+ */
+export interface EndSummary {
+  /** Changes made (their change line says ok: true). */
+  made: number;
+  /** Changes that failed, including those whose outcome is unknown. */
+  failed: number;
+  /** Of the failed, those whose outcome is unknown (the write may have been applied). */
+  outcomeUnknown?: number;
+  /** Present (true) when SIGINT/SIGTERM stopped the run. */
+  interrupted?: true;
+  signal?: string;
+  /** Changes of the plan never sent (an interrupt or an error stopped the run first). */
+  notSent?: number;
+  /** Why the run stopped early, when the store failed as a whole. */
+  error?: string;
+}
+
 export interface Journal {
   readonly path: string;
   start(total: number): void;
   result(result: ChangeResult): void;
-  end(summary: { ok: number; failed: number; error?: string }): void;
+  end(summary: EndSummary): void;
   close(): void;
 }
 
@@ -57,7 +77,7 @@ export function openJournal(stateDir: string, info: RunInfo, env: NodeJS.Process
     path,
     start: (total) => write('start', { changes: total }),
     result: (r) => write('change', { ...changeFields(r.change), ok: r.ok, ...(r.error !== undefined ? { error: r.error } : {}) }),
-    end: (summary) => write('end', summary),
+    end: (summary) => write('end', { ...summary }),
     close: () => {
       if (closed) return;
       closed = true;

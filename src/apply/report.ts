@@ -55,7 +55,18 @@ function counts(results: readonly ChangeResult[]): { added: number; removed: num
 
 export type Verb = 'apply' | 'restore';
 
+/** The one line an interrupted run ends with: what was made, and where to see what is left. */
+function interruptedLine(outcome: ApplyOutcome, verb: Verb): string {
+  const { added, removed } = counts(outcome.results);
+  const made = added + removed;
+  const total = outcome.results.length + (outcome.interrupted?.notSent ?? 0);
+  const failed = outcome.failed.length > 0 ? `, ${outcome.failed.length} failed` : '';
+  const next = verb === 'apply' ? 'run `mapsync plan` to see what is left' : 'run the same restore again to finish (it shows what is left first)';
+  return `${verb === 'apply' ? 'Apply' : 'Restore'} interrupted (${outcome.interrupted?.signal}): ${made} of ${total} changes made (${added} added, ${removed} removed${failed}); ${next}.`;
+}
+
 export function completionLine(outcome: ApplyOutcome, verb: Verb = 'apply'): string {
+  if (outcome.interrupted) return interruptedLine(outcome, verb);
   const { added, removed } = counts(outcome.results);
   const Verb = verb === 'apply' ? 'Apply' : 'Restore';
   if (outcome.failed.length === 0) return `${Verb} complete: ${count(added)} added, ${count(removed)} removed.`;
@@ -67,10 +78,11 @@ const MAX_SUMMARY_FAILURES = 50;
 
 export function summaryMarkdown(plan: Plan, outcome: ApplyOutcome | undefined, verb: Verb = 'apply'): string {
   const head = `### mapsync ${verb} — ${code(plan.store)}`;
-  if (!outcome || outcome.results.length === 0) return `${head}\n\nNo changes: live mappings already match.\n`;
+  if (!outcome || (outcome.results.length === 0 && !outcome.interrupted)) return `${head}\n\nNo changes: live mappings already match.\n`;
   const { added, removed } = counts(outcome.results);
   const lines = [head, ''];
-  lines.push(outcome.failed.length === 0
+  if (outcome.interrupted) lines.push(`⚠️ ${text(completionLine(outcome, verb))}`);
+  else lines.push(outcome.failed.length === 0
     ? `✅ Applied: ${count(added)} added, ${count(removed)} removed.`
     : `❌ ${count(outcome.failed.length)} of ${count(outcome.results.length)} changes failed (${count(added)} added, ${count(removed)} removed).`);
   if (outcome.failed.length > 0) {

@@ -7,6 +7,7 @@ import type { Logger } from '../log.js';
 import { OutreachApiError, describeErrorBody } from './apiError.js';
 import { TokenSource, causeOf } from './auth.js';
 import { RateLimiter } from './rateLimiter.js';
+import { sleep } from '../sleep.js';
 import type { OutreachSettings } from './settings.js';
 
 export const JSON_API = 'application/vnd.api+json';
@@ -28,12 +29,21 @@ export const DEFAULT_TIMEOUT_MS = 60_000;
 /** No answer at all after every retry (network down, timeouts). A write's outcome is then unknown. */
 export class OutreachUnreachableError extends MapsyncError {}
 
+/**
+ * The interrupt (the signal passed to request()) stopped a request before it was sent, or
+ * before a retry: `sent` says whether any attempt left; the message says what that means.
+ */
+export class OutreachStoppedError extends MapsyncError {
+  constructor(message: string, readonly sent: boolean) {
+    super(message);
+  }
+}
+
 export interface JsonResponse {
   status: number;
   body: unknown;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class OutreachHttp {
   readonly limiter: RateLimiter;
@@ -64,7 +74,11 @@ export class OutreachHttp {
     return url;
   }
 
-  async request(method: 'GET' | 'PATCH', target: string, body?: unknown): Promise<JsonResponse> {
+  /**
+   * `signal` (apply's interrupt) stops the request from being sent, or sent again: a request
+   * already sent is never cut off, since its answer is what tells whether the write was made.
+   */
+  async request(method: 'GET' | 'PATCH', target: string, body?: unknown, signal?: AbortSignal): Promise<JsonResponse> {
     const url = this.resolve(target);
     const label = `${method} ${url.pathname.replace(new URL(this.settings.apiUrl).pathname, '') || '/'}`;
     let serverErrors = 0;
@@ -72,9 +86,18 @@ export class OutreachHttp {
     let refreshed = false;
     // Set once an attempt got no answer: the server may have carried it out all the same.
     let unanswered: string | undefined;
+    let lastAnswer: string | undefined;
+    let attempts = 0;
+    const stopped = () => {
+      if (attempts === 0) return new OutreachStoppedError(`not sent: interrupted before ${label} left`, false);
+      if (unanswered !== undefined) return new OutreachStoppedError(`outcome unknown: ${label} got no answer (${unanswered}) and the interrupt stopped the retries; the write may have been applied`, true);
+      return new OutreachStoppedError(`not made: Outreach answered ${label} with ${lastAnswer ?? 'an error'} and the interrupt stopped the retries`, true);
+    };
     for (;;) {
+      if (signal?.aborted) throw stopped();
       const token = await this.tokens.current();
-      await this.limiter.acquire();
+      if (!(await this.limiter.acquire(signal))) throw stopped();
+      attempts += 1;
       let response: Response;
       let text: string;
       try {
@@ -92,12 +115,13 @@ export class OutreachHttp {
         unanswered = causeOf(err);
         if (serverErrors < this.retry.serverErrorRetries) {
           serverErrors += 1;
-          await this.backoff(serverErrors, `${label}: ${causeOf(err)}`);
+          await this.backoff(serverErrors, `${label}: ${causeOf(err)}`, signal);
           continue;
         }
         throw new OutreachUnreachableError(`cannot reach Outreach at ${this.origin}: ${causeOf(err)}`, { hint: 'check OUTREACH_API_URL and the network' });
       }
       this.limiter.settle(response);
+      lastAnswer = `HTTP ${response.status}`;
       this.log.debug(`Outreach ${label} → ${response.status}`);
       if (response.ok) return { status: response.status, body: text ? parseJson(text, label) : undefined };
       if (response.status === 401 && !refreshed && this.tokens.canRefresh) {
@@ -118,7 +142,7 @@ export class OutreachHttp {
       }
       if (response.status >= 500 && serverErrors < this.retry.serverErrorRetries) {
         serverErrors += 1;
-        await this.backoff(serverErrors, `${label}: HTTP ${response.status}`);
+        await this.backoff(serverErrors, `${label}: HTTP ${response.status}`, signal);
         continue;
       }
       const unknown = unanswered === undefined ? '' : `; outcome unknown: an earlier attempt got no answer (${unanswered}) and may have been applied`;
@@ -126,12 +150,12 @@ export class OutreachHttp {
     }
   }
 
-  private async backoff(attempt: number, why: string): Promise<void> {
+  private async backoff(attempt: number, why: string, signal?: AbortSignal): Promise<void> {
     // Exponential, capped, with full jitter so concurrent writers do not retry in lockstep.
     const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
     const delay = Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
     this.log.debug(`${why}; retry ${attempt}/${this.retry.serverErrorRetries} in ${delay} ms`);
-    await sleep(delay);
+    await sleep(delay, signal);
   }
 }
 

@@ -5,12 +5,12 @@
 //    We count it down ourselves as requests leave, and subtract requests still in flight when
 //    a response reports the server's count, so four writers cannot overshoot the last few.
 
+import { sleep } from '../sleep.js';
+
 export interface WaitNotice {
   waitingMs: number;
   reason: string;
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Retry-After: delay-seconds or an HTTP date. Returns epoch ms, or undefined. */
 export function parseRetryAfter(header: string | null, now: number): number | undefined {
@@ -62,9 +62,13 @@ export class RateLimiter {
     return () => this.listeners.delete(listener);
   }
 
-  /** Waits until a request may leave, then counts it as sent. Pair with settle(). */
-  async acquire(): Promise<void> {
+  /**
+   * Waits until a request may leave, then counts it as sent (pair with settle()) and returns
+   * true. Returns false, counting nothing, when `signal` aborts first: the request must not leave.
+   */
+  async acquire(signal?: AbortSignal): Promise<boolean> {
     for (;;) {
+      if (signal?.aborted) return false;
       const now = this.now();
       let until = this.closedUntil;
       let reason = this.closedReason;
@@ -80,10 +84,11 @@ export class RateLimiter {
       }
       if (until <= now) break;
       this.notify(until, until - now, reason);
-      await sleep(Math.max(1, until - now));
+      await sleep(Math.max(1, until - now), signal);
     }
     if (this.budget !== undefined) this.budget -= 1;
     this.inFlight += 1;
+    return true;
   }
 
   /** Records what a response says about the limits. Call once per acquire(), also on errors. */

@@ -21,7 +21,12 @@ export interface RequestOptions {
   retry: boolean;
   /** Told of every failed attempt (retried or not), e.g. to learn that a write may have reached the org. */
   onFailedAttempt?: (err: unknown) => void;
+  /** Apply's interrupt: once aborted, a failed attempt is not retried (SalesforceStoppedError). */
+  signal?: AbortSignal;
 }
+
+/** The interrupt stopped the retries of a request whose earlier attempt failed. */
+export class SalesforceStoppedError extends MapsyncError {}
 
 export interface DailyApiRequests {
   max: number;
@@ -107,7 +112,8 @@ export class SalesforceClient {
 
   /** GET/POST/PATCH a JSON resource; `path` is absolute from the host or starts with /services. */
   async request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body: unknown, options: RequestOptions): Promise<T> {
-    const send = async (): Promise<T> => {
+    const send = async (attempt = 1): Promise<T> => {
+      if (attempt > 1 && options.signal?.aborted) throw new SalesforceStoppedError(`the interrupt stopped the retries of ${options.what}`);
       this.requestCount += 1;
       const started = Date.now();
       try {
@@ -128,7 +134,7 @@ export class SalesforceClient {
       }
     };
     try {
-      return options.retry ? await withRetry(options.what, this.policy, this.log, send) : await send();
+      return options.retry ? await withRetry(options.what, this.policy, this.log, send, options.signal) : await send();
     } catch (err) {
       throw await this.explain(err, options.what);
     }

@@ -1,6 +1,7 @@
 // Bounded exponential backoff with full jitter for requests that may be repeated safely.
 // Hand-written (not p-retry) because the wait is reported to the user as it happens.
 import type { Logger } from '../log.js';
+import { sleep } from '../sleep.js';
 import { describeApiError, isTransient } from './apiError.js';
 
 export interface RetryPolicy {
@@ -33,13 +34,12 @@ export function backoffDelay(policy: RetryPolicy, attempt: number): number {
   return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Runs `attempt` until it succeeds, fails with a non-transient error, or the retries are spent.
- * `what` names the request in the messages, e.g. "query batch 3".
+ * `what` names the request in the messages, e.g. "query batch 3". `signal` cuts a back-off wait
+ * short; `attempt` decides what a retry after it means.
  */
-export async function withRetry<T>(what: string, policy: RetryPolicy, log: Logger, attempt: (n: number) => Promise<T>): Promise<T> {
+export async function withRetry<T>(what: string, policy: RetryPolicy, log: Logger, attempt: (n: number) => Promise<T>, signal?: AbortSignal): Promise<T> {
   for (let n = 1; ; n++) {
     try {
       return await attempt(n);
@@ -47,7 +47,7 @@ export async function withRetry<T>(what: string, policy: RetryPolicy, log: Logge
       if (!isTransient(err) || n > policy.retries) throw err;
       const delay = backoffDelay(policy, n);
       log.info(`Salesforce: ${what} failed (${describeApiError(err)}); retrying in ${(delay / 1000).toFixed(1)}s (attempt ${n + 1} of ${policy.retries + 1})`);
-      await sleep(delay);
+      await sleep(delay, signal);
     }
   }
 }

@@ -2,7 +2,7 @@
 // allOrNone false, at most 200 records a request and each User at most once a request.
 import type { Change } from '../model.js';
 import { describeApiError, isNetworkError, isTimeout } from './apiError.js';
-import type { SalesforceClient } from './client.js';
+import { SalesforceStoppedError, type SalesforceClient } from './client.js';
 
 /** Salesforce's ceiling for one sObject Collections write. */
 export const WRITE_BATCH = 200;
@@ -63,6 +63,15 @@ function recordError(result: SaveResult | undefined): { message: string; transie
   return { message: `${first.statusCode ?? 'ERROR'}: ${first.message ?? ''}${fields}`.trim(), transient: TRANSIENT_RECORD_CODES.has(first.statusCode ?? '') };
 }
 
+export interface SendOptions {
+  /** Passes for records that failed with a transient per-record code. */
+  maxRecordRetries?: number;
+  /** Asked right before each request; false (the run was interrupted) stops sending. */
+  mayWrite?: (chunk: readonly FieldWrite[]) => boolean;
+  /** The interrupt: no retry after it (see SalesforceClient.request). */
+  signal?: AbortSignal;
+}
+
 /**
  * Sends the writes in requests of at most 200 (clears first, in their own requests) and reports
  * each outcome as soon as it is known.
@@ -71,15 +80,26 @@ function recordError(result: SaveResult | undefined): { message: string; transie
  * transient per-record code are sent again in a later request, alone: only records without a
  * reported outcome are ever re-sent. Any other request failure is thrown (after the outcomes
  * already reported) for the caller to settle the rest.
+ * Interrupted (options.mayWrite says no), it sends nothing more and returns: records held back
+ * for a per-record retry are reported as not made, records never sent are not reported.
  */
 export async function sendWrites(
   client: SalesforceClient,
   field: string,
   writes: readonly FieldWrite[],
   onOutcome: (outcome: WriteOutcome) => Promise<void>,
-  maxRecordRetries = 2,
+  options: SendOptions = {},
 ): Promise<void> {
+  const maxRecordRetries = options.maxRecordRetries ?? 2;
   let pending = [...writes];
+  // Why each record held back for another pass failed, for the report if no pass comes.
+  const heldBack = new Map<FieldWrite, string>();
+  const stop = async () => {
+    for (const write of pending) {
+      const why = heldBack.get(write);
+      if (why !== undefined) await onOutcome({ write, ok: false, error: `not made: ${why}; the interrupt stopped the retry` });
+    }
+  };
   for (let pass = 0; pending.length > 0; pass++) {
     const again: FieldWrite[] = [];
     // Clears and sets never share a request, so every clear is committed before any value
@@ -88,7 +108,11 @@ export async function sendWrites(
     const sets = pending.filter((w) => w.value !== null);
     const chunks: FieldWrite[][] = [];
     for (const group of [clears, sets]) for (let start = 0; start < group.length; start += WRITE_BATCH) chunks.push(group.slice(start, start + WRITE_BATCH));
-    for (const chunk of chunks) {
+    for (const [n, chunk] of chunks.entries()) {
+      if (options.mayWrite && !options.mayWrite(chunk)) {
+        pending = [...again, ...chunks.slice(n).flat()];
+        return stop();
+      }
       const body = {
         allOrNone: false,
         records: chunk.map((w) => ({ attributes: { type: 'User' }, id: w.crmUserId, [field]: w.value })),
@@ -102,6 +126,7 @@ export async function sendWrites(
         results = await client.request<SaveResult[]>('PATCH', `${client.dataPath}/composite/sobjects`, body, {
           what: `the write of ${chunk.length} User record(s)`,
           retry: true,
+          ...(options.signal ? { signal: options.signal } : {}),
           onFailedAttempt: (err) => {
             if (isTimeout(err) || isNetworkError(err)) maybeApplied = describeApiError(err);
           },
@@ -110,6 +135,13 @@ export async function sendWrites(
         if (maybeApplied !== undefined) {
           const error = `outcome unknown: an attempt ended without an answer (${maybeApplied}) and may have been applied; run plan again to see`;
           for (const write of chunk) await onOutcome({ write, ok: false, error });
+        } else if (err instanceof SalesforceStoppedError) {
+          // The failed attempt was answered, so nothing of it was written.
+          for (const write of chunk) await onOutcome({ write, ok: false, error: `not made: ${err.message} after a failed attempt` });
+        }
+        if (err instanceof SalesforceStoppedError) {
+          pending = [...again, ...chunks.slice(n + 1).flat()];
+          return stop();
         }
         throw err;
       }
@@ -122,8 +154,10 @@ export async function sendWrites(
           continue;
         }
         const problem = recordError(result);
-        if (problem.transient && pass < maxRecordRetries) again.push(write);
-        else {
+        if (problem.transient && pass < maxRecordRetries) {
+          again.push(write);
+          heldBack.set(write, problem.message);
+        } else {
           // An earlier attempt of this request got no answer and may have written the record already.
           const unknown = maybeApplied === undefined ? '' : `; outcome unknown: an earlier attempt got no answer (${maybeApplied}) and may have been applied`;
           await onOutcome({ write, ok: false, error: problem.message + unknown });

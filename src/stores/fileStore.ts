@@ -10,7 +10,7 @@ import type { Change, ChangeResult, CrmUserId, LiveState, OutreachUserId } from 
 import { applyChangesInMemory } from './file/applyChanges.js';
 import { emptyDocument, parseStoreDocument, serializeStoreDocument, type StoreDocument } from './file/document.js';
 import { lockStoreFile } from './file/lock.js';
-import type { ApplyHooks, MappingStore, StoreFactory } from './store.js';
+import { mayWrite, type ApplyHooks, type MappingStore, type StoreFactory } from './store.js';
 
 export const DEFAULT_FILE_STORE_PATH = '.mapsync/live.json';
 
@@ -128,6 +128,9 @@ export const createFileStore: StoreFactory = async (argument, context) => {
     async apply(changes: readonly Change[], hooks: ApplyHooks): Promise<ChangeResult[]> {
       const doc = await readDocument(absolute, shown, crm);
       let results = applyChangesInMemory(doc, changes, nameLookup(doc));
+      // The whole apply is one atomic write, so an interrupt is honoured up to the moment it
+      // starts (then nothing is written) and not after (then every change is made, and journaled).
+      if (!mayWrite(hooks, changes)) return [];
       if (results.some((r) => r.ok)) {
         try {
           // One atomic write (temp file, fsync, rename): a crash leaves the old or the new file, never a torn one.

@@ -16,11 +16,11 @@ import { crmIdRules, type CrmIdRules } from '../crm/index.js';
 import { outreachDirectory } from '../directories/outreachDirectory.js';
 import { outreachClient, type OutreachClient } from '../outreach/client.js';
 import { OutreachApiError } from '../outreach/apiError.js';
-import { OutreachUnreachableError } from '../outreach/http.js';
+import { OutreachStoppedError, OutreachUnreachableError } from '../outreach/http.js';
 import type { OutreachUserRecord } from '../outreach/users.js';
 import { planWrites, type FieldWrite } from '../outreach/writes.js';
 import { runPool } from '../outreach/pool.js';
-import type { ApplyHooks, MappingStore, StoreContext, StoreFactory } from './store.js';
+import { mayWrite, type ApplyHooks, type MappingStore, type StoreContext, type StoreFactory } from './store.js';
 
 /** PATCHes in flight at once: enough to hide latency, few enough to be polite. */
 export const WRITE_CONCURRENCY = 4;
@@ -66,13 +66,18 @@ class OutreachStore implements MappingStore {
     if (onProgress) this.client.waitReporter = ({ waitingMs, reason }) => onProgress({ done, total, waitingMs, reason });
     let fatal: unknown;
     const write = async (w: FieldWrite) => {
-      if (fatal) return;
+      // After an interrupt (or a fatal error) nothing new is sent; the writes in flight finish.
+      if (fatal || !mayWrite(hooks, w.changeIndexes.map((i) => changes[i]!))) return;
       let error: string | undefined;
       try {
-        await this.patch(w);
+        await this.patch(w, hooks.signal);
       } catch (err) {
         if (err instanceof OutreachApiError) error = err.message;
-        else {
+        else if (err instanceof OutreachStoppedError) {
+          // Stopped by the interrupt before it left: no outcome to report, the plan still has it.
+          if (!err.sent) return;
+          error = err.message;
+        } else {
           // Auth or network trouble: every other write would fail the same way.
           fatal ??= err;
           // A write that got no answer may have been made: the journal must still hear of it.
@@ -91,19 +96,20 @@ class OutreachStore implements MappingStore {
     try {
       // Clearing first, then setting: a CRM user is never on two Outreach users at once.
       await runPool(writes.filter((w) => w.value === null), WRITE_CONCURRENCY, write);
-      if (!fatal) await runPool(writes.filter((w) => w.value !== null), WRITE_CONCURRENCY, write);
+      if (!fatal && !hooks.signal?.aborted) await runPool(writes.filter((w) => w.value !== null), WRITE_CONCURRENCY, write);
     } finally {
       this.client.waitReporter = undefined;
       this.client.invalidate();
     }
     if (fatal) throw fatal;
-    return results;
+    // Interrupted: changes never sent have no result.
+    return results.filter((r) => r !== undefined);
   }
 
-  private async patch(w: FieldWrite): Promise<void> {
+  private async patch(w: FieldWrite, signal: AbortSignal | undefined): Promise<void> {
     await this.client.http.request('PATCH', `/users/${w.outreachUserId}`, {
       data: { type: 'user', id: w.outreachUserId, attributes: { [this.client.field]: w.value } },
-    });
+    }, signal);
   }
 
   async lock(): Promise<() => Promise<void>> {

@@ -17,7 +17,7 @@ import { isFieldName, queryAll, type UserRecord } from '../salesforce/queries.js
 import { salesforceSession } from '../salesforce/session.js';
 import { fieldWrites, sendWrites } from '../salesforce/writes.js';
 import { parseOutreachId } from '../salesforce/fieldValue.js';
-import type { MappingStore, StoreFactory } from './store.js';
+import { mayWrite, type MappingStore, type StoreFactory } from './store.js';
 
 export const createSalesforceStore: StoreFactory = async (argument, context) => {
   // The mappings live on Salesforce Users: under another CRM there is nothing here to map.
@@ -80,7 +80,11 @@ export const createSalesforceStore: StoreFactory = async (argument, context) => 
         hooks.onProgress?.({ done, total: changes.length });
       };
       try {
-        await sendWrites(client, field, writes, (outcome) => settle(outcome.write.changeIndexes, outcome.ok, outcome.error));
+        await sendWrites(client, field, writes, (outcome) => settle(outcome.write.changeIndexes, outcome.ok, outcome.error), {
+          // Each request asks first: after an interrupt nothing more is sent (see ApplyHooks.signal).
+          mayWrite: (chunk) => mayWrite(hooks, chunk.flatMap((w) => w.changeIndexes.map((i) => changes[i]!))),
+          ...(hooks.signal ? { signal: hooks.signal } : {}),
+        });
       } catch (err) {
         // Nothing was written at all: the store could not be reached — say so as an error.
         if (done === 0) throw err;
@@ -91,6 +95,8 @@ export const createSalesforceStore: StoreFactory = async (argument, context) => 
         const code = /\(([A-Z_]{4,})[;)]/.exec(reason)?.[1];
         await settle(unsettled, false, `not sent: mapsync stopped at an earlier Salesforce error${code ? ` (${code})` : ''}, see above`);
       }
+      // Interrupted: the changes never sent have no result (the plan still shows them).
+      if (hooks.signal?.aborted) return results.filter((r): r is ChangeResult => r !== undefined);
       return results.map((r, i) => r ?? { change: changes[i]!, ok: false, error: 'no result' });
     },
 

@@ -18,6 +18,34 @@ export interface ApplyHooks {
   /** Called once per change as soon as its outcome is known, so the journal is written as it happens. */
   onResult(result: ChangeResult): void | Promise<void>;
   onProgress?(progress: ApplyProgress): void;
+  /**
+   * Aborted when the run is interrupted (SIGINT, SIGTERM). Every store honours it the same way
+   * (see `mayWrite` below, the one call a store needs):
+   *  - send no new write once it is aborted — check with `mayWrite` right before each request;
+   *  - let a write already sent finish and report its outcome with onResult as usual; never
+   *    abort a request in flight (its outcome is what the journal needs); a retry of it is a
+   *    new write: stop retrying, and report the change as failed ("not made: …"), or as
+   *    "outcome unknown: …" when an earlier attempt got no answer;
+   *  - waits before a write (rate limits, back-off) may end early; the write is then not sent;
+   *  - report nothing for changes never sent, and resolve apply() with the results reported
+   *    (it need not hold one per change then). Do not throw because of the interrupt.
+   * The engine waits a bounded time for apply() to resolve; changes marked in flight by
+   * `mayWrite` that have no outcome by then are journaled as "outcome unknown".
+   */
+  signal?: AbortSignal;
+  /** Marks changes as sent and waiting for their outcome (the engine's in-flight set). Call it through `mayWrite`. */
+  onSend?(changes: readonly Change[]): void;
+}
+
+/**
+ * A store calls this right before sending a request that carries `changes`: false once the run
+ * is interrupted (then send nothing and report nothing for them), otherwise true, with the
+ * changes marked in flight until each one's onResult.
+ */
+export function mayWrite(hooks: ApplyHooks, changes: readonly Change[]): boolean {
+  if (hooks.signal?.aborted) return false;
+  hooks.onSend?.(changes);
+  return true;
 }
 
 export interface MappingStore {
@@ -28,7 +56,8 @@ export interface MappingStore {
   /**
    * Makes the changes in the order given (removes come first) and reports one result per change,
    * in the same order. A failed change must not stop unrelated ones; it is reported, not thrown.
-   * Throws only when the store cannot be reached at all.
+   * Throws only when the store cannot be reached at all. When `hooks.signal` is aborted it stops
+   * early and returns the results reported so far (see ApplyHooks.signal).
    */
   apply(changes: readonly Change[], hooks: ApplyHooks): Promise<ChangeResult[]>;
   /** Takes an exclusive lock on the store, so two applies never interleave; returns the release. */

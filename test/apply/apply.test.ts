@@ -215,7 +215,9 @@ describe('snapshot, journal and job summary', () => {
     }
     expect(lines[1]).toMatchObject({ action: 'remove', crmUserId: crmId(1), outreachUserId: 1, crmUserName: 'User 1', ok: true });
     expect(lines[2]).toMatchObject({ action: 'add', crmUserId: crmId(3), outreachUserId: 3, name: 'User 3', file: 'mappings/team.yaml', ok: true });
-    expect(lines[3]).toMatchObject({ ok: 2, failed: 0 });
+    expect(lines[3]).toMatchObject({ made: 2, failed: 0 });
+    expect(lines[3]).not.toHaveProperty('ok');
+    expect(lines[3]).not.toHaveProperty('interrupted');
 
     const summary = await readFile(env.GITHUB_STEP_SUMMARY, 'utf8');
     expect(summary).toContain('mapsync apply');
@@ -267,7 +269,7 @@ describe('partial failure', () => {
     expect(await livePairs(dir)).toEqual(pairStrings([{ crm: 1, outreach: 1 }, { crm: 5, outreach: 4 }, { crm: 3, outreach: 3 }]));
     const journal = (await readFile(join(dir, '.mapsync/journal.jsonl'), 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l));
     expect(journal.filter((l) => l.event === 'change' && !l.ok).map((l) => l.error)).toHaveLength(2);
-    expect(journal.at(-1)).toMatchObject({ event: 'end', ok: 1, failed: 2 });
+    expect(journal.at(-1)).toMatchObject({ event: 'end', made: 1, failed: 2 });
 
     const rerun = await runCli(['apply', '--auto-approve'], { cwd: dir });
     expect(rerun.code, rerun.stderr).toBe(0);
