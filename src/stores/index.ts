@@ -1,5 +1,6 @@
 // Chooses a store from its spec ("file:PATH", "salesforce", "outreach").
 import { MapsyncError } from '../errors.js';
+import { withSharedLock } from './sharedLock.js';
 import type { MappingStore, StoreContext, StoreFactory } from './store.js';
 
 // Loaded lazily so `validate` never pays for jsforce or the HTTP clients.
@@ -21,5 +22,7 @@ export async function openStore(spec: string, context: StoreContext): Promise<Ma
   if (!load) {
     throw new MapsyncError(`unknown store "${spec}"`, { code: 'unknown-store', hint: `use one of: file:PATH, ${Object.keys(factories).filter((k) => k !== 'file').join(', ')}` });
   }
-  return (await load())(argument, context);
+  const store = await (await load())(argument, context);
+  // The file store is one file on one machine; the remote stores are shared by every machine.
+  return kind === 'file' ? store : withSharedLock(store, context);
 }

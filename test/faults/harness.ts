@@ -290,9 +290,10 @@ export interface ScheduleOutcome {
 
 /**
  * Declares `count` seeded schedules for one store, run `group` at a time (so one schedule's
- * waiting time is used by another), and prints how many faults they injected.
+ * waiting time is used by another), and prints how many faults they injected. `timeoutMs`
+ * overrides the test timeout for a group (schedules of several CLI runs each).
  */
-export function describeSchedules(store: string, count: number, group: number, runSchedule: (index: number) => Promise<ScheduleOutcome>): void {
+export function describeSchedules(store: string, count: number, group: number, runSchedule: (index: number) => Promise<ScheduleOutcome>, timeoutMs?: number): void {
   describe(`${store} store under ${count} seeded fault schedules`, () => {
     const stats = { runs: 0, faults: 0, needRerun: 0 };
     afterAll(() => {
@@ -307,7 +308,7 @@ export function describeSchedules(store: string, count: number, group: number, r
           stats.faults += r.faults;
           if (r.runs.length > 1) stats.needRerun++;
         }
-      });
+      }, timeoutMs);
     }
   });
 }

@@ -46,7 +46,8 @@ describe('.github/workflows', () => {
   it('pins every action to a full commit SHA, denies all permissions by default and grants each job only what it needs', async () => {
     const expected: Record<string, Record<string, string>> = {
       'plan.yml': { contents: 'read', 'pull-requests': 'write' },
-      'apply.yml': { contents: 'read', 'pull-requests': 'write' },
+      // contents: write for the lock ref the apply holds (refs/mapsync/locks/<store>), nothing else.
+      'apply.yml': { contents: 'write', 'pull-requests': 'write' },
       'drift.yml': { contents: 'write', 'pull-requests': 'write', issues: 'write' },
     };
     for (const [file, permissions] of Object.entries(expected)) {

@@ -17,8 +17,11 @@ interface Workflow { on?: unknown; true?: unknown; permissions?: Permissions; en
 
 /** Scopes a job may write to, and why; anything else must be read or none. */
 const WRITABLE = new Set(['pull-requests', 'issues']);
-/** The one job that may write contents: drift pushes the mapsync/suggestions branch (git database API). */
-const CONTENTS_WRITERS = new Set(['drift.yml job drift']);
+/**
+ * The jobs that may write contents: drift pushes the mapsync/suggestions branch (git database
+ * API); apply (behind the production environment) holds the lock ref refs/mapsync/locks/<store>.
+ */
+const CONTENTS_WRITERS = new Set(['drift.yml job drift', 'apply.yml job apply']);
 
 async function workflows(): Promise<{ file: string; workflow: Workflow }[]> {
   const files = (await readdir(DIR)).filter((f) => /\.ya?ml$/.test(f)).sort();
@@ -62,7 +65,7 @@ describe('security rules for every workflow in .github/workflows/', () => {
     expect((await workflows()).length).toBeGreaterThanOrEqual(3);
   });
 
-  it('denies all permissions at the top and grants each job only read access, or write to pull requests / issues (and contents for the drift job\'s suggestions branch)', async () => {
+  it('denies all permissions at the top and grants each job only read access, or write to pull requests / issues (and contents for the drift job\'s suggestions branch and the apply job\'s lock ref)', async () => {
     const problems: string[] = [];
     for (const { file, workflow } of await workflows()) {
       problems.push(...permissionProblems(`${file} (top level)`, workflow.permissions, false));
