@@ -60,9 +60,9 @@ function interruptedLine(outcome: ApplyOutcome, verb: Verb): string {
   const { added, removed } = counts(outcome.results);
   const made = added + removed;
   const total = outcome.results.length + (outcome.interrupted?.notSent ?? 0);
-  const failed = outcome.failed.length > 0 ? `, ${outcome.failed.length} failed` : '';
+  const failed = outcome.failed.length > 0 ? `, ${count(outcome.failed.length)} failed` : '';
   const next = verb === 'apply' ? 'run `mapsync plan` to see what is left' : 'run the same restore again to finish (it shows what is left first)';
-  return `${verb === 'apply' ? 'Apply' : 'Restore'} interrupted (${outcome.interrupted?.signal}): ${made} of ${total} changes made (${added} added, ${removed} removed${failed}); ${next}.`;
+  return `${verb === 'apply' ? 'Apply' : 'Restore'} interrupted (${outcome.interrupted?.signal}): ${count(made)} of ${count(total)} changes made (${count(added)} added, ${count(removed)} removed${failed}); ${next}.`;
 }
 
 export function completionLine(outcome: ApplyOutcome, verb: Verb = 'apply'): string {

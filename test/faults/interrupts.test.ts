@@ -64,7 +64,7 @@ function checkInterrupted(run: CliResult, signal: Signal, stateDir: string, why:
   }
   const closing = run.stdout.split('\n').filter((l) => / interrupted \(SIG/.test(l));
   expect(closing, why(`one closing line: ${describeRun(run)}`)).toHaveLength(1);
-  expect(closing[0], why('closing line counts')).toMatch(new RegExp(`interrupted \\(${signal}\\): ${made} of \\d+ changes made`));
+  expect(closing[0], why('closing line counts')).toMatch(new RegExp(`interrupted \\(${signal}\\): ${made.toLocaleString('en-US')} of [\\d,]+ changes made`));
   expect(locksLeft(stateDir), why('lock released')).toEqual([]);
   return lines;
 }
