@@ -1,7 +1,7 @@
 // Pieces every benchmark needs: where the CLI is, the fake servers of test/fakes/ loaded without
 // a build step, and a timed run of a child process.
 import { spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
@@ -9,13 +9,30 @@ import ts from 'typescript';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const CLI = join(ROOT, 'bin/mapsync.js');
 
-/** Imports test/fakes/NAME.ts, transpiled into `work` (the fakes are test code, not in dist/). */
+/**
+ * Imports test/fakes/NAME.ts, transpiled into `work` (the fakes are test code, not in dist/),
+ * together with the fake modules it imports relatively (e.g. the Salesforce OAuth endpoint).
+ */
 export async function loadFake(name, work) {
-  const source = await readFile(join(ROOT, `test/fakes/${name}.ts`), 'utf8');
-  const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
-  const file = join(work, `${name}.mjs`);
-  await writeFile(file, outputText);
-  return import(pathToFileURL(file).href);
+  // The fakes import each other as './x.js' (NodeNext style): emit .js files in an ES-module folder
+  // of their own, so nothing lands in the benchmark's project folder.
+  const out = join(work, '.fakes');
+  await mkdir(out, { recursive: true });
+  await writeFile(join(out, 'package.json'), '{"type": "module"}\n');
+  const done = new Set();
+  const pending = [`${name}.ts`];
+  while (pending.length > 0) {
+    const path = pending.pop();
+    if (done.has(path)) continue;
+    done.add(path);
+    const source = await readFile(join(ROOT, 'test/fakes', path), 'utf8');
+    for (const [, spec] of source.matchAll(/from\s+'(\.\.?\/[^']+)\.js'/g)) pending.push(join(dirname(path), `${spec}.ts`));
+    const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+    const file = join(out, path.replace(/\.ts$/, '.js'));
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, outputText);
+  }
+  return import(pathToFileURL(join(out, `${name}.js`)).href);
 }
 
 /** Runs a command with a minimal environment; resolves with its exit code, output and wall ms. */
