@@ -123,6 +123,24 @@ describe('the lock shared across machines (a lease ref in the repository)', () =
     expect(again.code, describeRun(again)).toBe(0);
   });
 
+  it('stops an apply whose lease was taken over (it was thought dead) before it writes beside the new holder', async () => {
+    const { github, outreach, machine } = await setUp();
+    const laptop = await machine();
+    // A short lease, renewed every second; every write answered slowly so the apply is still running.
+    const env = { ...laptop.env, MAPSYNC_LOCK_LEASE_MS: '3000' };
+    outreach.faultHook = (method) => (method === 'PATCH' ? { kind: 'delay-after', ms: 800 } : undefined);
+    const running = spawnCli(apply, laptop.dir, env);
+    while (!github.git.refs.has(REF)) await new Promise((r) => setTimeout(r, 20));
+    // Another machine takes the ref over (as it would after the lease expired).
+    const other = github.git.seedCommit({ 'lease.json': '{}' }, { branch: 'other-holder' });
+    github.git.refs.set(REF, other);
+    const run = await running.done;
+    expect(run.code, describeRun(run)).toBe(1);
+    expect(run.stderr).toMatch(/error: lost the lock on outreach: another apply took over mapsync\/locks\/outreach/);
+    expect(writes(outreach)).toBeLessThan(USERS);
+    expect(github.git.refs.get(REF)).toBe(other); // the new holder's ref is left alone
+  });
+
   it('is released by an interrupted apply (SIGINT)', async () => {
     const { github, outreach, machine } = await setUp();
     const laptop = await machine();
