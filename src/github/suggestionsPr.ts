@@ -4,13 +4,13 @@
 // a comment (and its branch deleted) when none remain. A PR opened with GITHUB_TOKEN starts no
 // workflow, so the same run posts the plan comment on it.
 //
-// Data stays data: every name, email, ID and path from the directories or the YAML is written as
-// an inline code span (backticks neutralised, a zero-width joiner after each @), so nothing in it
-// becomes markup, a link, a mention or a reference. The review work's shared escaping function
-// was not on main when this was written; when it lands, `data()` below is the one place to switch.
+// Data stays data: every name, email, ID and path from the directories or the YAML goes through
+// the one escaping path (src/markdown/escape.ts `code`), so nothing in it becomes markup, a link,
+// a mention or a reference.
 import { createHash } from 'node:crypto';
 import type { CommandContext } from '../cli/context.js';
 import type { Plan } from '../model.js';
+import { code } from '../markdown/escape.js';
 import { redact } from '../secrets.js';
 import type { Suggestion, SuggestionSet, Unresolved } from '../suggest/model.js';
 import { createGitHubClient, withGitHub, type GitHubClient } from './client.js';
@@ -45,10 +45,9 @@ export interface SuggestionsPrResult {
   state: 'opened' | 'updated' | 'unchanged';
 }
 
-/** One value from the data, safe in any Markdown body. */
+/** One value from the data, safe in any Markdown body: mapsync's one escaping path. */
 export function data(text: string | number): string {
-  const safe = String(text).replace(/[\r\n\u2028\u2029]+/g, ' ').replace(/`/g, "'").replace(/@/g, '@\u200d');
-  return safe.trim() === '' ? '`(empty)`' : `\`${safe}\``;
+  return code(String(text));
 }
 
 const crm = (id: string, name: string | undefined) => `CRM user ${data(id)}${name ? ` ${data(name)}` : ''}`;
