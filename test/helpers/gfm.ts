@@ -42,7 +42,7 @@ export function gfmProblems(markdown: string, options: GfmProblemsOptions): stri
       if (!options.linkPrefixes.some((p) => href.startsWith(p))) problems.push(`link to ${href}`);
       continue;
     }
-    if (element === 'pre' && attrs === 'lang="diff"') continue;
+    if (element === 'pre' && /^lang="(diff|text)"$/.test(attrs)) continue;
     if ((element === 'th' || element === 'td') && /^align="(left|right|center)"$/.test(attrs)) continue;
     problems.push(`attributes on ${tag}`);
   }
