@@ -4,7 +4,7 @@
 import { relative } from 'node:path';
 import type { SafetyConfig } from '../config.js';
 import { MapsyncError } from '../errors.js';
-import type { ChangeResult, Plan } from '../model.js';
+import type { ChangeResult, LiveState, Plan } from '../model.js';
 import { liveFingerprint } from '../plan/fingerprint.js';
 import { checkRemovals, isUnsafe, removalGuard } from '../plan/removalGuard.js';
 import type { MappingStore } from '../stores/store.js';
@@ -23,6 +23,8 @@ export interface ApplyRequest {
   env: NodeJS.ProcessEnv;
   /** The saved plan applied, as the user named it (recorded in the journal). */
   planFile?: string;
+  /** Checks run under the lock, after the live fingerprint matched and before anything is written. */
+  verify?: (live: LiveState) => Promise<void>;
   /** Where progress goes (stderr) and whether it is a terminal. */
   progress: { stream: NodeJS.WritableStream; isTTY: boolean; line(text: string): void };
   /**
@@ -98,6 +100,7 @@ export async function applyPlan(request: ApplyRequest): Promise<ApplyOutcome> {
         hint: `nothing was changed (plan: ${plan.liveFingerprint.slice(0, 19)}…, now: ${fingerprint.slice(0, 19)}…)`,
       });
     }
+    await request.verify?.(live);
     const takenAt = new Date();
     const snapshot = rel(writeSnapshot(request.stateDir, live, { store: store.spec, liveFingerprint: fingerprint, takenAt }));
     if (signal?.aborted) return stoppedBeforeWriting();

@@ -4,7 +4,7 @@ import { applyPlan, type ApplyOutcome } from '../apply/applyPlan.js';
 import { DEFAULT_INTERRUPT_GRACE_MS } from '../apply/driveStore.js';
 import { completionLine, failureLines, summaryMarkdown } from '../apply/report.js';
 import { appendStepSummary } from '../github/index.js';
-import type { Plan } from '../model.js';
+import type { LiveState, Plan } from '../model.js';
 import type { MappingStore } from '../stores/store.js';
 import type { CommandContext } from './context.js';
 import { exitCodeFor, graceFromEnv, watchInterrupts } from './interrupts.js';
@@ -16,6 +16,8 @@ export interface ApplyAndReportArgs {
   force: boolean;
   verb: 'apply' | 'restore';
   planFile?: string;
+  /** Checks under the lock before anything is written (a saved plan against the mapping files). */
+  verify?: (live: LiveState) => Promise<void>;
   /** Told the outcome once it is reported (apply --github-comment posts it on the merged PR). */
   onOutcome?: (outcome: ApplyOutcome) => Promise<void>;
 }
@@ -36,6 +38,7 @@ export async function applyAndReport(args: ApplyAndReportArgs): Promise<number> 
       force: args.force,
       env: context.env,
       planFile: args.planFile,
+      verify: args.verify,
       progress: { stream: process.stderr, isTTY: Boolean(process.stderr.isTTY), line: (text) => context.log.info(text) },
       signal: interrupts.signal,
       interruptGraceMs: graceMs,

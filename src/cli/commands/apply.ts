@@ -7,7 +7,8 @@ import { MapsyncError } from '../../errors.js';
 import { appendStepSummary, publishApplyComment } from '../../github/index.js';
 import type { ApplyReport } from '../../github/applyMarkdown.js';
 import { text } from '../../markdown/escape.js';
-import type { Plan } from '../../model.js';
+import type { LiveState, Plan } from '../../model.js';
+import { verifySavedPlan } from '../../apply/verifySavedPlan.js';
 import { preparePlan } from '../../plan/preparePlan.js';
 import { hasChanges, hasErrors, renderText } from '../../plan/render/index.js';
 import { openStore } from '../../stores/index.js';
@@ -28,7 +29,6 @@ interface ApplyOptions {
 /** The plan to apply and its open store: read from PLANFILE, or computed now and confirmed. */
 async function obtainPlan(options: ApplyOptions, context: CommandContext, planFile: string | undefined): Promise<{ plan: Plan; store: MappingStore }> {
   if (planFile !== undefined) {
-    if (options.dir !== undefined) context.log.warn('--dir is ignored when applying a saved plan (the plan already holds the changes)');
     const plan = await readPlanFile(planFile, crmIdRules(context.config.crm));
     const store = await openStore(options.store ?? plan.store, { config: context.config, env: context.env, log: context.log });
     return { plan, store };
@@ -58,7 +58,7 @@ export function registerApply(program: Command): void {
     .description('apply a saved plan, or a fresh plan after confirmation (removes first, then adds); writes a snapshot and a journal')
     .argument('[planfile]', 'a plan saved with `mapsync plan --out FILE`')
     .option('--store <spec>', 'store: file:PATH, salesforce or outreach (default: the plan\'s store, else config)')
-    .option('--dir <dir>', 'folder of mapping YAML files when planning fresh (default: config mappingsDir)')
+    .option('--dir <dir>', 'folder of mapping YAML files: planned fresh, or checked against a saved plan (default: config mappingsDir)')
     .option('--auto-approve', 'apply a fresh plan without asking')
     .option('--force', 'apply even when the plan removes more mappings than the safety guard allows')
     .option('--github-comment', 'post the outcome on the pull request merged into this commit (GITHUB_SHA); without one, the job summary only')
@@ -87,7 +87,11 @@ async function runApply(options: ApplyOptions, context: CommandContext, planFile
   const onOutcome = options.githubComment
     ? (outcome: ApplyOutcome) => commentOutcome({ kind: 'applied', plan, outcome }, context)
     : undefined;
-  return applyAndReport({ plan, store, context, force: Boolean(options.force), verb: 'apply', planFile, onOutcome });
+  // A saved plan is checked against the mapping files (--dir, else the config's) under the lock.
+  const crm = crmIdRules(context.config.crm);
+  const mappingsDir = options.dir ?? context.config.mappingsDir;
+  const verify = planFile === undefined ? undefined : (live: LiveState) => verifySavedPlan(plan, live, mappingsDir, crm);
+  return applyAndReport({ plan, store, context, force: Boolean(options.force), verb: 'apply', planFile, onOutcome, verify });
 }
 
 /**
