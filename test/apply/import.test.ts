@@ -93,7 +93,7 @@ describe('import', () => {
     expect((await runCli(['plan', '--detailed-exitcode'], { cwd: dir })).code).toBe(0);
   });
 
-  it('skips users the live store maps twice, with a warning naming each', async () => {
+  it('refuses (exit 1, nothing written) a live store that maps users twice, naming each pair it cannot express', async () => {
     const dir = await project({
       [STORE]: liveStore([
         { crm: 1, outreach: 1, name: 'Ada' },
@@ -104,14 +104,16 @@ describe('import', () => {
       ]),
     });
     const r = await runCli(['import', '--out', 'mappings/all.yaml'], { cwd: dir });
-    expect(r.code, r.stderr).toBe(0);
-    const warnings = r.stderr.split('\n').filter((l) => l.startsWith('warning: not imported:'));
-    expect(warnings).toHaveLength(4);
-    expect(warnings[0]).toContain(`${crmId(2)} <-> 2: CRM user ${crmId(2)} is mapped 2 times in the live store`);
-    expect(warnings[2]).toContain(`${crmId(4)} <-> 4: Outreach user 4 is mapped 2 times in the live store`);
-    const text = await readFile(join(dir, 'mappings/all.yaml'), 'utf8');
-    expect([...text.matchAll(/crmUserId: (\w+)/g)].map((m) => m[1])).toEqual([crmId(1)]);
-    expect((await runCli(['validate'], { cwd: dir })).code).toBe(0);
+    expect(r.code).toBe(1);
+    const named = r.stderr.split('\n').filter((l) => l.startsWith('cannot express:'));
+    expect(named).toHaveLength(4);
+    expect(named[0]).toContain(`${crmId(2)} <-> 2: CRM user ${crmId(2)} is mapped 2 times in the live store`);
+    expect(named[2]).toContain(`${crmId(4)} <-> 4: Outreach user 4 is mapped 2 times in the live store`);
+    expect(r.stderr).toMatch(/^error: the live store maps 4 pairs that mapping files cannot express/m);
+    await expect(readFile(join(dir, 'mappings/all.yaml'))).rejects.toThrow();
+    const toStdout = await runCli(['import'], { cwd: dir });
+    expect(toStdout.code).toBe(1);
+    expect(toStdout.stdout).toBe('');
   });
 
   it('writes an empty list for an empty store, and that validates', async () => {

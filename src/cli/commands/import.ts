@@ -53,7 +53,15 @@ export function registerImport(program: Command): void {
         const live = await store.list();
         for (const w of live.warnings) context.log.warn(`${w.code}: ${w.message}`);
         const { entries, skipped } = await importEntries(live.mappings, await resolveDirectories(store, storeContext));
-        for (const line of skipped) context.log.warn(`not imported: ${line}; add the right one to mappings/ by hand`);
+        // Round trips are exact (CONTRACT §3): YAML without these pairs would make the next plan
+        // remove live mappings, so nothing is written and each one is named.
+        if (skipped.length > 0) {
+          for (const line of skipped) context.log.info(`cannot express: ${line}`);
+          throw new MapsyncError(`the live store maps ${skipped.length} pair${skipped.length === 1 ? '' : 's'} that mapping files cannot express (a user mapped twice); nothing was written`, {
+            code: 'import-inexpressible',
+            hint: 'decide which mapping each of those users keeps, fix it in the live store (or write those entries by hand), then import again',
+          });
+        }
         text = importYaml(entries, schemaPathFrom(out !== undefined ? dirname(out) : context.config.mappingsDir));
         if (out === undefined) {
           context.print(text);
