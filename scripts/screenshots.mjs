@@ -25,9 +25,15 @@ const WIDTH = 930;
 
 const { to18 } = await import(pathToFileURL(join(ROOT, 'dist/desired/salesforceId.js')).href);
 
-/** test/fakes/**.ts transpiled into `work` with its folder layout, so relative imports keep working. */
-async function loadFakes(work) {
+/**
+ * test/fakes/**.ts transpiled with its folder layout (relative imports keep working) under
+ * node_modules/.cache, so that the packages the fakes import resolve from the project.
+ */
+const FAKES_DIR = join(ROOT, 'node_modules/.cache/mapsync-screenshots');
+
+async function loadFakes() {
   const from = join(ROOT, 'test/fakes');
+  const work = FAKES_DIR;
   const files = (await readdir(from, { recursive: true })).filter((f) => f.endsWith('.ts'));
   for (const name of files) {
     const file = join(from, name);
@@ -119,7 +125,8 @@ function hugePlan() {
 const SCENARIOS = [
   { file: 'pr-comment-small.png', title: 'small plan', make: smallPlan },
   { file: 'pr-comment-guarded.png', title: 'removal guard', make: guardedPlan },
-  { file: 'pr-comment-20000.png', title: '20,000 changes', make: hugePlan },
+  // The whole comment is some 7,500 px tall; the picture is what a reviewer sees above the fold.
+  { file: 'pr-comment-20000.png', title: '20,000 changes', make: hugePlan, maxHeight: 1100 },
 ];
 
 async function planComment(work, startGitHubServer, scenario) {
@@ -155,7 +162,7 @@ async function planComment(work, startGitHubServer, scenario) {
 }
 
 /** Two passes of the plain Chromium CLI: one to learn the page height, one to take the picture at it. */
-async function screenshot(html, png, work) {
+async function screenshot(html, png, work, maxHeight = Infinity) {
   const page = join(work, `${png.replace(/[^a-z0-9]+/gi, '-')}.html`);
   await writeFile(page, html);
   const flags = (profile) => ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -163,7 +170,8 @@ async function screenshot(html, png, work) {
   const profile = await mkdtemp(join(tmpdir(), 'mapsync-chromium-'));
   try {
     const dom = await run(CHROMIUM, [...flags(profile), `--window-size=${WIDTH},800`, '--dump-dom', pathToFileURL(page).href]);
-    const height = Number(/<title>height=(\d+)<\/title>/.exec(dom.stdout)?.[1]);
+    const pageHeight = Number(/<title>height=(\d+)<\/title>/.exec(dom.stdout)?.[1]);
+    const height = Math.min(pageHeight, maxHeight);
     if (!height) throw new Error(`Chromium did not report the page height:\n${dom.stderr.slice(0, 2000)}`);
     const shot = await run(CHROMIUM, [...flags(profile), `--window-size=${WIDTH},${height}`, `--screenshot=${png}`, pathToFileURL(page).href]);
     if (shot.code !== 0 || !existsSync(png)) throw new Error(`Chromium could not take ${png}:\n${shot.stderr.slice(0, 2000)}`);
@@ -179,16 +187,17 @@ if (!existsSync(CHROMIUM)) {
 }
 const work = await mkdtemp(join(tmpdir(), 'mapsync-screenshots-'));
 try {
-  const { startGitHubServer } = await loadFakes(work);
+  const { startGitHubServer } = await loadFakes();
   await mkdir(join(ROOT, 'docs'), { recursive: true });
   for (const scenario of SCENARIOS) {
     const body = await planComment(work, startGitHubServer, scenario);
     // SCREENSHOTS_MARKDOWN=DIR keeps the posted bodies, to read what the pictures show.
     if (process.env.SCREENSHOTS_MARKDOWN) await writeFile(join(process.env.SCREENSHOTS_MARKDOWN, scenario.file.replace(/\.png$/, '.md')), body);
     const png = join(ROOT, 'docs', scenario.file);
-    const height = await screenshot(await commentPage(body, { title: scenario.title }), png, work);
+    const height = await screenshot(await commentPage(body, { title: scenario.title }), png, work, scenario.maxHeight);
     process.stdout.write(`docs/${scenario.file}: ${scenario.title}, ${body.length.toLocaleString('en-US')} characters of Markdown, ${WIDTH}x${height} px\n`);
   }
 } finally {
   await rm(work, { recursive: true, force: true });
+  await rm(FAKES_DIR, { recursive: true, force: true });
 }

@@ -5,6 +5,7 @@ import { code, codeBlock, plural } from '../markdown/escape.js';
 import type { Plan } from '../model.js';
 import { renderChecklist } from '../plan/render/checklist.js';
 import { hasChanges, hasErrors } from '../plan/render/index.js';
+import { PLAN_ARTIFACT } from './markdown.js';
 
 export interface ChecklistAppendix {
   /** The folded checklist, when the comment has room for it. */
@@ -16,14 +17,17 @@ export interface ChecklistAppendix {
 /** A checklist longer than this is never folded in: it would crowd the plan out of a 65,536-character comment. */
 export const CHECKLIST_MAX_CHARS = 20_000;
 
-/** The appendix for the plan comment; empty when there is nothing to click (no changes, or errors). */
-export function checklistAppendix(plan: Plan): ChecklistAppendix {
+/**
+ * The appendix for the plan comment; empty when there is nothing to click (no changes, or errors).
+ * `inArtifact`: the workflow uploads the checklist as checklist.txt in the mapsync-plan artifact.
+ */
+export function checklistAppendix(plan: Plan, options: { inArtifact: boolean }): ChecklistAppendix {
   if (!hasChanges(plan) || hasErrors(plan)) return { full: [], whenCut: [] };
   const steps = plan.changes.length;
-  const pointer = [
-    `**Plugin checklist** (${plural(steps, 'step')}), for orgs that keep the CRM plugin's mapped-user list by hand: ` +
-    `${code('npx mapsync plan --format checklist')} prints the clicks to make, or ${code('npx mapsync show PLANFILE --format checklist')} for a saved plan.`,
-  ];
+  const where = options.inArtifact
+    ? `it is ${code('checklist.txt')} in the ${code(PLAN_ARTIFACT)} artifact of the workflow run, and ${code('npx mapsync plan --format checklist')} prints it`
+    : `${code('npx mapsync plan --format checklist')} prints the clicks to make, or ${code('npx mapsync show PLANFILE --format checklist')} for a saved plan`;
+  const pointer = [`**Plugin checklist** (${plural(steps, 'step')}), for orgs that keep the CRM plugin's mapped-user list by hand: ${where}.`];
   const checklist = renderChecklist(plan);
   if (checklist.length > CHECKLIST_MAX_CHARS) return { full: pointer, whenCut: pointer };
   const folded = [

@@ -21,10 +21,10 @@ afterEach(async () => {
 
 type Entry = { n: number; outreach: number; name?: string };
 
-async function comment(desired: Entry[], live: Entry[]): Promise<string> {
+async function comment(desired: Entry[], live: Entry[], extraArgs: string[] = []): Promise<string> {
   const p = await makeProject({ 'mappings/team.yaml': mappingsYaml(desired), '.mapsync/live.json': liveJson(live) });
   cleanups.push(p.cleanup);
-  const result = await runCli(['plan', '--github-comment'], { cwd: p.dir, env: await actionsEnv(p.dir, github.url, { pr: PR }) });
+  const result = await runCli(['plan', '--github-comment', ...extraArgs], { cwd: p.dir, env: await actionsEnv(p.dir, github.url, { pr: PR }) });
   expect(result.code, result.stderr).toBe(0);
   return github.commentsOn(PR)[0]!.body;
 }
@@ -64,6 +64,12 @@ describe('the plugin checklist in the plan comment', () => {
     expect(body).not.toContain('<summary>Plugin checklist');
     expect(body).toContain("**Plugin checklist** (600 steps), for orgs that keep the CRM plugin's mapped-user list by hand: `npx mapsync plan --format checklist` prints the clicks to make");
     expect(body.length).toBeLessThanOrEqual(65_536);
+  });
+
+  it('points at checklist.txt in the mapsync-plan artifact when the workflow saves the plan for it', async () => {
+    const desired = Array.from({ length: 300 }, (_, i) => ({ n: i + 1, outreach: i + 1 }));
+    const body = await comment(desired, [], ['--out', 'plan.json']);
+    expect(body).toContain("**Plugin checklist** (300 steps), for orgs that keep the CRM plugin's mapped-user list by hand: it is `checklist.txt` in the `mapsync-plan` artifact of the workflow run, and `npx mapsync plan --format checklist` prints it.");
   });
 
   it('has no checklist for a plan without changes', async () => {

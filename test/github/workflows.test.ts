@@ -93,6 +93,9 @@ describe('.github/workflows', () => {
     expect(upload.with).toMatchObject({ name: 'mapsync-plan' });
     expect(String(upload.with!.path)).toContain('mapsync-plan/plan.json');
     expect(String(upload.with!.path)).toContain('mapsync-plan/plan.txt');
+    // The plugin checklist rides along, for orgs that keep the plugin's list by hand.
+    expect(textStep.run).toContain('mapsync show mapsync-plan/plan.json --format checklist > mapsync-plan/checklist.txt');
+    expect(String(upload.with!.path)).toContain('mapsync-plan/checklist.txt');
     expect(steps.indexOf(upload)).toBeGreaterThan(steps.indexOf(planStep));
     const forkStep = steps.find((s) => s.if === 'github.event.pull_request.head.repo.full_name != github.repository')!;
     expect(forkStep.run).toContain('GITHUB_STEP_SUMMARY');

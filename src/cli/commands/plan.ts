@@ -79,7 +79,8 @@ export function registerPlan(program: Command): void {
         // else to the mapsync-plan artifact the workflow uploads.
         const fullPlanIn = await writePlanSummary(plan, context, 'plan');
         if (options.githubComment) {
-          const checklist = checklistAppendix(plan);
+          // plan.yml uploads checklist.txt with the saved plan (--out) as the mapsync-plan artifact.
+          const checklist = checklistAppendix(plan, { inArtifact: Boolean(context.env.GITHUB_RUN_ID && options.out) });
           await publishPlanComment({ plan, pr: options.pr, context, fullPlanIn, appendix: checklist.full, appendixWhenCut: checklist.whenCut });
         }
         if (failed) {
