@@ -33,6 +33,8 @@ export interface ApplyRequest {
    */
   signal?: AbortSignal;
   interruptGraceMs?: number;
+  /** Restore: adds may map a user who is already mapped (ApplyHooks.mapUsersTwice). */
+  mapUsersTwice?: boolean;
 }
 
 export interface ApplyOutcome {
@@ -123,6 +125,7 @@ export async function applyPlan(request: ApplyRequest): Promise<ApplyOutcome> {
         onProgress: (p) => progress.update(p),
         signal,
         graceMs: request.interruptGraceMs ?? DEFAULT_INTERRUPT_GRACE_MS,
+        mapUsersTwice: request.mapUsersTwice,
       });
       const { results } = driven;
       const failed = results.filter((r) => !r.ok);

@@ -16,6 +16,8 @@ export interface DriveOptions {
   onProgress(progress: ApplyProgress): void;
   signal?: AbortSignal;
   graceMs: number;
+  /** Passed to the store (see ApplyHooks.mapUsersTwice). */
+  mapUsersTwice?: boolean;
 }
 
 export interface DriveResult {
@@ -70,6 +72,7 @@ export async function driveStore(options: DriveOptions): Promise<DriveResult> {
     onResult: record,
     onProgress: options.onProgress,
     ...(signal ? { signal } : {}),
+    ...(options.mapUsersTwice ? { mapUsersTwice: true } : {}),
     onSend: (changes) => {
       if (!sealed) for (const change of changes) if (!settledChanges.has(change)) inFlight.add(change);
     },

@@ -54,8 +54,6 @@ export async function readSnapshot(path: string, crm: CrmIdRules): Promise<Snaps
   });
   if (!isObject(raw) || !Array.isArray(raw.mappings)) throw unusable(shown, 'expected a JSON object with a "mappings" list');
   const lines = entryLines(text, raw.mappings.length);
-  const byCrm = new Map<string, number>();
-  const byOutreach = new Map<number, number>();
   const mappings = raw.mappings.map((entry: unknown, i): DesiredMapping => {
     const where = `mappings[${i}]`;
     if (!isObject(entry)) throw unusable(shown, `${where} is not an object`);
@@ -64,15 +62,8 @@ export async function readSnapshot(path: string, crm: CrmIdRules): Promise<Snaps
     const outreachUserId = entry.outreachUserId;
     if (!Number.isInteger(outreachUserId) || (outreachUserId as number) < 1) throw unusable(shown, `${where}.outreachUserId must be an integer >= 1`);
     const line = lines[i]!;
-    // A store that mapped a user twice cannot be written back as it was: say which entries.
-    const twice = byCrm.get(id.id) ?? byOutreach.get(outreachUserId as number);
-    if (twice !== undefined) {
-      throw new MapsyncError(`${shown}:${line}: the snapshot maps a user twice (see also line ${twice}); a store cannot be restored to a duplicate mapping`, {
-        hint: 'copy the snapshot, keep one of the two entries, and restore from the copy',
-      });
-    }
-    byCrm.set(id.id, line);
-    byOutreach.set(outreachUserId as number, line);
+    // A snapshot may map a user twice (a hand-kept store often does): restore brings back exactly
+    // its pairs, so it is not held to the uniqueness rule of mappings/.
     const name = [entry.crmUserName, entry.outreachUserName].find((n): n is string => typeof n === 'string' && n !== '');
     return {
       crmUserId: id.id,

@@ -42,6 +42,8 @@ export async function applyAndReport(args: ApplyAndReportArgs): Promise<number> 
       progress: { stream: process.stderr, isTTY: Boolean(process.stderr.isTTY), line: (text) => context.log.info(text) },
       signal: interrupts.signal,
       interruptGraceMs: graceMs,
+      // A snapshot is brought back pair for pair, also where it mapped a user twice.
+      mapUsersTwice: args.verb === 'restore',
     });
   } finally {
     interrupts.stop();

@@ -41,12 +41,15 @@ export async function computePlanDetails(input: PlanInput): Promise<PlanDetails>
   for (const m of live.mappings) { crmIds.add(m.crmUserId); outreachIds.add(m.outreachUserId); }
   const lookups = await lookUpUsers(input.directories, crmIds, outreachIds);
 
-  // Joins go through the CRM user ID (desired holds each CRM user once, as validated), so no
-  // composite key string is built per mapping: 100,000 mappings stay cheap in time and memory.
-  const desiredByCrm = new Map<CrmUserId, DesiredMapping>();
+  // Joins go through the CRM user ID, so no composite key string is built per mapping: 100,000
+  // mappings stay cheap in time and memory. mappings/ holds each CRM user once (validated); only a
+  // restore snapshot of a store that mapped a user twice holds several, kept as a short list.
+  const desiredByCrm = new Map<CrmUserId, DesiredMapping | DesiredMapping[]>();
   for (const m of desired.mappings) {
-    if (desiredByCrm.has(m.crmUserId)) throw new Error(`desired state holds CRM user ${m.crmUserId} twice; it must be validated first`);
-    desiredByCrm.set(m.crmUserId, m);
+    const held = desiredByCrm.get(m.crmUserId);
+    if (held === undefined) desiredByCrm.set(m.crmUserId, m);
+    else if (Array.isArray(held)) held.push(m);
+    else desiredByCrm.set(m.crmUserId, [held, m]);
   }
 
   const errors: PlanError[] = [];
@@ -60,8 +63,8 @@ export async function computePlanDetails(input: PlanInput): Promise<PlanDetails>
   for (const raw of live.mappings) {
     const m = withDirectoryNames(raw, lookups);
     liveMappings.push(m);
-    const wanted = desiredByCrm.get(m.crmUserId);
-    if (wanted && wanted.outreachUserId === m.outreachUserId) {
+    const wanted = wantedFor(desiredByCrm.get(m.crmUserId), m, liveOf);
+    if (wanted) {
       if (!liveOf.has(wanted)) liveOf.set(wanted, m);
       continue;
     }
@@ -113,6 +116,21 @@ function compareWarnings(a: Warning, b: Warning): number {
     || text(a.crmUserId, b.crmUserId)
     || (a.outreachUserId ?? -1) - (b.outreachUserId ?? -1)
     || text(a.message, b.message);
+}
+
+/**
+ * The desired entry a live pair stands for: same CRM and Outreach user, preferring one that no
+ * earlier live copy has claimed, so a snapshot holding a pair twice is matched copy by copy.
+ */
+function wantedFor(
+  held: DesiredMapping | DesiredMapping[] | undefined,
+  live: LiveMapping,
+  liveOf: Map<DesiredMapping, LiveMapping>,
+): DesiredMapping | undefined {
+  if (held === undefined) return undefined;
+  if (!Array.isArray(held)) return held.outreachUserId === live.outreachUserId ? held : undefined;
+  const same = held.filter((d) => d.outreachUserId === live.outreachUserId);
+  return same.find((d) => !liveOf.has(d)) ?? same[0];
 }
 
 function withDirectoryNames(m: LiveMapping, lookups: DirectoryLookups): LiveMapping {

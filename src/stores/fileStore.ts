@@ -127,7 +127,7 @@ export const createFileStore: StoreFactory = async (argument, context) => {
 
     async apply(changes: readonly Change[], hooks: ApplyHooks): Promise<ChangeResult[]> {
       const doc = await readDocument(absolute, shown, crm);
-      let results = applyChangesInMemory(doc, changes, nameLookup(doc));
+      let results = applyChangesInMemory(doc, changes, nameLookup(doc), { mapUsersTwice: Boolean(hooks.mapUsersTwice) });
       // The whole apply is one atomic write, so an interrupt is honoured up to the moment it
       // starts (then nothing is written) and not after (then every change is made, and journaled).
       if (!mayWrite(hooks, changes)) return [];

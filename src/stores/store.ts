@@ -35,6 +35,13 @@ export interface ApplyHooks {
   signal?: AbortSignal;
   /** Marks changes as sent and waiting for their outcome (the engine's in-flight set). Call it through `mayWrite`. */
   onSend?(changes: readonly Change[]): void;
+  /**
+   * Set by restore: the snapshot may map a user twice (a hand-kept store often did), and restore
+   * brings back exactly its pairs, so an add may map a user who is already mapped. Stores that
+   * keep one value per user record never refuse that anyway; the file store's emulation of the
+   * plugin's "already mapped" refusal is lifted.
+   */
+  mapUsersTwice?: boolean;
 }
 
 /**

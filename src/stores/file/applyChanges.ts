@@ -9,7 +9,8 @@ export interface NameLookup {
   outreach(id: number): string | undefined;
 }
 
-export function applyChangesInMemory(doc: StoreDocument, changes: readonly Change[], names: NameLookup): ChangeResult[] {
+/** `mapUsersTwice` (restore): an add may map a user who is already mapped; see ApplyHooks. */
+export function applyChangesInMemory(doc: StoreDocument, changes: readonly Change[], names: NameLookup, options: { mapUsersTwice?: boolean } = {}): ChangeResult[] {
   const live: (StoredMapping | undefined)[] = [...doc.mappings];
   const byCrm = new Map<string, Set<number>>();
   const byOutreach = new Map<number, Set<number>>();
@@ -38,11 +39,11 @@ export function applyChangesInMemory(doc: StoreDocument, changes: readonly Chang
       if (removed > 0) return { change, ok: true };
       return { change, ok: false, error: `CRM user ${change.crmUserId} is not mapped to Outreach user ${change.outreachUserId} (nothing to remove)` };
     }
-    const crmHolder = first(byCrm.get(change.crmUserId));
+    const crmHolder = options.mapUsersTwice ? undefined : first(byCrm.get(change.crmUserId));
     if (crmHolder) {
       return { change, ok: false, error: `CRM user ${change.crmUserId} is already mapped to Outreach user ${crmHolder.outreachUserId}` };
     }
-    const outreachHolder = first(byOutreach.get(change.outreachUserId));
+    const outreachHolder = options.mapUsersTwice ? undefined : first(byOutreach.get(change.outreachUserId));
     if (outreachHolder) {
       return { change, ok: false, error: `Outreach user ${change.outreachUserId} is already mapped to CRM user ${outreachHolder.crmUserId}` };
     }
