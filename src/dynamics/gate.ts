@@ -1,20 +1,7 @@
 // One gate in front of every request to the org, shared by all concurrent senders: at most
 // `limit` requests in flight, and after a 429 nothing leaves until its Retry-After has passed —
 // for the whole org, not only for the request that was throttled.
-
-/** Resolves after `ms`, or at once when `signal` aborts (an interrupted run sends nothing more). */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
+import { sleep } from '../sleep.js';
 
 export interface WaitNotice {
   waitingMs: number;

@@ -8,10 +8,10 @@
 // workflow's concurrency group runs one apply at a time, and every apply re-reads the org and
 // re-checks the plan's live fingerprint before writing.
 import { mkdir } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { CONFIG_FILE } from '../config.js';
 import { MapsyncError } from '../errors.js';
-import { lockStoreFile } from './file/lock.js';
+import { lockCheckout } from './file/lock.js';
 import type { Change, ChangeResult, LiveMapping, LiveState, Warning } from '../model.js';
 import { dynamicsDirectory } from '../directories/dynamicsDirectory.js';
 import { dynamicsSession, fieldFor } from '../dynamics/session.js';
@@ -103,16 +103,7 @@ export const createDynamicsStore: StoreFactory = async (argument, context) => {
       await mkdir(dir, { recursive: true });
       const path = join(dir, 'dynamics.lock');
       // The file store's lock: one left by an apply killed on this machine is taken over at once.
-      try {
-        return await lockStoreFile(path, relative(process.cwd(), path) || path);
-      } catch (err) {
-        if (err instanceof MapsyncError) {
-          throw new MapsyncError(`another mapsync apply against Dynamics 365 is running from this checkout: ${err.message}`, {
-            hint: 'wait for it to finish (a crashed run\'s lock is taken over at once on the same machine)',
-          });
-        }
-        throw err;
-      }
+      return lockCheckout(path, 'Dynamics 365');
     },
 
     directories() {

@@ -7,10 +7,10 @@
 // machines, the CI workflow's concurrency group runs one apply at a time, and every apply
 // re-checks the plan's live fingerprint before writing.
 import { mkdir } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { CONFIG_FILE } from '../config.js';
 import { MapsyncError } from '../errors.js';
-import { lockStoreFile } from './file/lock.js';
+import { lockCheckout } from './file/lock.js';
 import type { Change, ChangeResult, LiveMapping, LiveState, Warning } from '../model.js';
 import { salesforceDirectory, USER_FIELDS } from '../directories/salesforceDirectory.js';
 import { isFieldName, queryAll, type UserRecord } from '../salesforce/queries.js';
@@ -106,16 +106,7 @@ export const createSalesforceStore: StoreFactory = async (argument, context) => 
       const path = join(dir, 'salesforce.lock');
       // The same lock as the file store's: a lock left by an apply that was killed on this
       // machine is taken over at once, so a re-run after a crash need not wait for it to expire.
-      try {
-        return await lockStoreFile(path, relative(process.cwd(), path) || path);
-      } catch (err) {
-        if (err instanceof MapsyncError) {
-          throw new MapsyncError(`another mapsync apply against Salesforce is running from this checkout: ${err.message}`, {
-            hint: 'wait for it to finish (a crashed run\'s lock is taken over at once on the same machine)',
-          });
-        }
-        throw err;
-      }
+      return lockCheckout(path, 'Salesforce');
     },
 
     directories() {

@@ -85,6 +85,24 @@ async function lockedError(file: string, shown: string): Promise<MapsyncError> {
   });
 }
 
+/**
+ * The checkout lock of a remote store (Salesforce, Dynamics): the file store's lock on `file`, so
+ * one left by an apply killed on this machine is taken over at once; a live holder is one line
+ * naming the service.
+ */
+export async function lockCheckout(file: string, service: string): Promise<() => Promise<void>> {
+  try {
+    return await lockStoreFile(file, relative(process.cwd(), file) || file);
+  } catch (err) {
+    if (err instanceof MapsyncError) {
+      throw new MapsyncError(`another mapsync apply against ${service} is running from this checkout: ${err.message}`, {
+        hint: 'wait for it to finish (a crashed run\'s lock is taken over at once on the same machine)',
+      });
+    }
+    throw err;
+  }
+}
+
 /** Locks `file` (which need not exist); `shown` is the path used in messages. Returns the release. */
 export async function lockStoreFile(file: string, shown: string): Promise<() => Promise<void>> {
   await mkdir(dirname(file), { recursive: true });
