@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { ROOT as root, loadFake, runCli } from './lib.mjs';
 
 const work = await mkdtemp(join(tmpdir(), 'mapsync-outreach-bench-'));
-const { checksumSuffix } = await import(pathToFileURL(join(root, 'dist/desired/salesforceId.js')).href);
+const { checksumSuffix } = await import(pathToFileURL(join(root, 'dist/crm/salesforceId.js')).href);
 
 const run = runCli;
 

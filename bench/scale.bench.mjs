@@ -18,7 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { ROOT as root, CLI as cli, loadFake, spawnTimed } from './lib.mjs';
 
 const work = await mkdtemp(join(tmpdir(), 'mapsync-scale-bench-'));
-const { to18 } = await import(pathToFileURL(join(root, 'dist/desired/salesforceId.js')).href);
+const { to18 } = await import(pathToFileURL(join(root, 'dist/crm/salesforceId.js')).href);
 
 const FILE_SIZES = (process.env.SCALE_SIZES ?? '1000,10000,100000').split(',').map(Number);
 const REMOTE_SIZES = (process.env.SCALE_REMOTE_SIZES ?? '1000,10000').split(',').map(Number);

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { to18 } from '../dist/desired/salesforceId.js';
+import { to18 } from '../dist/crm/salesforceId.js';
 import { ROOT } from './lib.mjs';
 
 const N = Number(process.env.SUGGEST_BENCH_N ?? 100_000);

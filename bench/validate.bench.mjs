@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { loadDesiredDetails } from '../dist/desired/load.js';
-import { to18 } from '../dist/desired/salesforceId.js';
+import { to18 } from '../dist/crm/salesforceId.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CLI = join(here, '../bin/mapsync.js');

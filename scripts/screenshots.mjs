@@ -23,7 +23,7 @@ const HEAD_SHA = '3f2a9c1b7d4e5f60718293a4b5c6d7e8f9012345';
 const PR = 42;
 const WIDTH = 930;
 
-const { to18 } = await import(pathToFileURL(join(ROOT, 'dist/desired/salesforceId.js')).href);
+const { to18 } = await import(pathToFileURL(join(ROOT, 'dist/crm/salesforceId.js')).href);
 
 /**
  * test/fakes/**.ts transpiled with its folder layout (relative imports keep working) under

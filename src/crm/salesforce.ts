@@ -1,6 +1,6 @@
 // Salesforce User IDs as CrmIdRules. The checks themselves (format, 005 prefix, checksum, case
-// repair) stay in src/desired/salesforceId.ts; this file only gives them the shared shape and hints.
-import { checkUserId, USER_ID_PREFIX } from '../desired/salesforceId.js';
+// repair) stay in src/crm/salesforceId.ts; this file only gives them the shared shape and hints.
+import { checkUserId, USER_ID_PREFIX } from './salesforceId.js';
 import type { CrmIdCheck, CrmIdProblem, CrmIdRules } from './rules.js';
 
 // 15 or 18 letters and digits, some of them digits: what any Salesforce record ID looks like,

@@ -1,7 +1,7 @@
 // One Salesforce session per run, shared by the store and the CRM directory: one login, one
 // connection, and one cache of the Users already read, so the directory never asks Salesforce
 // again about a User the store's query returned.
-import { canonicalId } from '../desired/salesforceId.js';
+import { canonicalId } from '../crm/salesforceId.js';
 import type { CrmUser } from '../directories/directory.js';
 import type { StoreContext } from '../stores/store.js';
 import { SalesforceClient } from './client.js';

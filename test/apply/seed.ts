@@ -1,7 +1,7 @@
 // Builders for apply and file-store tests: valid Salesforce IDs, file-store JSON, mapping YAML.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { to18 } from '../../src/desired/salesforceId.js';
+import { to18 } from '../../src/crm/salesforceId.js';
 
 /** The i-th test CRM user ID in canonical 18-character form. */
 export function crmId(i: number): string {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { crmIdRules, DEFAULT_CRM_RULES } from '../../src/crm/index.js';
-import { to18 } from '../../src/desired/salesforceId.js';
+import { to18 } from '../../src/crm/salesforceId.js';
 import { UniquenessCheck } from '../../src/desired/uniqueness.js';
 
 const dynamics = crmIdRules('dynamics');

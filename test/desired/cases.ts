@@ -1,5 +1,5 @@
 // Bad mapping files, one problem each: what validate must report, and exactly where.
-import { to18 } from '../../src/desired/salesforceId.js';
+import { to18 } from '../../src/crm/salesforceId.js';
 
 /** A valid 18-character User ID, distinct per n (all digits, so the checksum is AAA). */
 export function id(n: number): string {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { makeProject, REPO_ROOT, runCli } from '../helpers/cli.js';
 import { formatMappingFile } from '../../src/desired/format.js';
 import { checkFileText } from '../../src/desired/load.js';
-import { to18 } from '../../src/desired/salesforceId.js';
+import { to18 } from '../../src/crm/salesforceId.js';
 
 const MESSY = `# Sales, Europe (kept as the file's header comment)
 mappings:

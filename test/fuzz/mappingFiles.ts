@@ -4,7 +4,7 @@
 // deleted or doubled text, invalid UTF-8 bytes, a second document). Near-valid input reaches the
 // deep checks (IDs, uniqueness, schema) that random bytes never would.
 import fc from 'fast-check';
-import { checksumSuffix } from '../../dist/desired/salesforceId.js';
+import { checksumSuffix } from '../../dist/crm/salesforceId.js';
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'.split('');
 const DIGITS = '0123456789'.split('');

@@ -1,7 +1,7 @@
 // The properties every validation result must have, whatever the input: shared by the
 // in-process fuzz run (loadDesired from dist/) and the CLI fuzz run (validate --format json).
 import { parseAllDocuments } from 'yaml';
-import { checksumSuffix } from '../../dist/desired/salesforceId.js';
+import { checksumSuffix } from '../../dist/crm/salesforceId.js';
 import type { GeneratedFile } from './mappingFiles.js';
 
 export const KNOWN_CODES = new Set([

@@ -3,7 +3,7 @@
 // canonical 18-character form of what was written, and a suggested repair is itself valid.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkUserId, checksumSuffix } from '../../dist/desired/salesforceId.js';
+import { checkUserId, checksumSuffix } from '../../dist/crm/salesforceId.js';
 import { crmIdText, runs, seed } from './mappingFiles.js';
 
 const CODES = ['crm-id-format', 'crm-id-prefix', 'crm-id-checksum'];

@@ -2,7 +2,7 @@
 // and the Actions environment a workflow run would have.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { to18 } from '../../src/desired/salesforceId.js';
+import { to18 } from '../../src/crm/salesforceId.js';
 
 export const TOKEN = 'ghs_FAKEtokenF0rMapsyncTests1234567890';
 export const HEAD_SHA = '3f2a9c1b7d4e5f60718293a4b5c6d7e8f9012345';

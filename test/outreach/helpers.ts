@@ -1,6 +1,6 @@
 // Shared set-up for the Outreach tests: users with valid CRM IDs, and a store context that
 // records what mapsync logs.
-import { checksumSuffix } from '../../dist/desired/salesforceId.js';
+import { checksumSuffix } from '../../dist/crm/salesforceId.js';
 import type { FakeUser } from '../fakes/outreachServer.js';
 
 /** A valid canonical 18-character User ID for a number. */

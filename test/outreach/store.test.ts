@@ -7,7 +7,7 @@ import { createOutreachStore } from '../../dist/stores/outreachStore.js';
 import { outreachDirectoryFromEnv } from '../../dist/directories/outreachDirectory.js';
 import { DEFAULT_CONFIG } from '../../dist/config.js';
 import { redact } from '../../dist/secrets.js';
-import { checksumSuffix } from '../../dist/desired/salesforceId.js';
+import { checksumSuffix } from '../../dist/crm/salesforceId.js';
 import { startFakeOutreach, type FakeOutreach, type FakeOutreachOptions } from '../fakes/outreachServer.js';
 import { captureLog, crmId, makeUsers } from './helpers.js';
 

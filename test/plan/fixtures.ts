@@ -1,5 +1,5 @@
 // Small builders for plan tests: valid 18-character User IDs, desired and live states, directories.
-import { to18 } from '../../src/desired/salesforceId.js';
+import { to18 } from '../../src/crm/salesforceId.js';
 import type { CrmDirectory, CrmUser, OutreachDirectory, OutreachUser } from '../../src/directories/directory.js';
 import type { DesiredMapping, DesiredState, LiveMapping, LiveState } from '../../src/model.js';
 

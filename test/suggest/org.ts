@@ -1,6 +1,6 @@
 // A small org for the suggest tests: every rule of CONTRACT §7 and every doubtful case, as file
 // store directories (crmUsers / outreachUsers) beside mapping files.
-import { to18 } from '../../src/desired/salesforceId.js';
+import { to18 } from '../../src/crm/salesforceId.js';
 
 export const id = (n: number) => to18(`0055e${String(n).padStart(10, '0')}`);
 

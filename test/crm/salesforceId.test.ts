@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { canonicalId, checkUserId, checksumSuffix, repairCase, to18 } from '../../src/desired/salesforceId.js';
+import { canonicalId, checkUserId, checksumSuffix, repairCase, to18 } from '../../src/crm/salesforceId.js';
 
 describe('Salesforce ID checksum (known values)', () => {
   it('computes the documented suffix', () => {
