@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { MapsyncError } from '../errors.js';
 import { redact } from '../secrets.js';
-import { createContext, type CommandContext, type GlobalOptions } from './context.js';
+import type { CommandContext } from '../context.js';
+import { createContext, type GlobalOptions } from './context.js';
 import { errorDetails, errorDocument } from './jsonErrors.js';
 
 export type CommandRunner<O> = (options: O, context: CommandContext, args: string[]) => Promise<number>;

@@ -6,7 +6,7 @@ import { completionLine, failureLines, summaryMarkdown } from '../apply/report.j
 import { appendStepSummary } from '../github/index.js';
 import type { LiveState, Plan } from '../model.js';
 import type { MappingStore } from '../stores/store.js';
-import type { CommandContext } from './context.js';
+import type { CommandContext } from '../context.js';
 import { exitCodeFor, graceFromEnv, watchInterrupts } from './interrupts.js';
 
 export interface ApplyAndReportArgs {

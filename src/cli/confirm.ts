@@ -2,7 +2,7 @@
 // explicit --auto-approve; anywhere else (CI, pipes) the command refuses instead of guessing.
 import { createInterface } from 'node:readline/promises';
 import { MapsyncError } from '../errors.js';
-import type { CommandContext } from './context.js';
+import type { CommandContext } from '../context.js';
 
 async function askYes(prompt: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stdout });

@@ -1,7 +1,8 @@
-// Everything a command needs from the outside world, built once from the global flags.
+// Builds the CommandContext (src/context.ts) once from the global flags.
 import pc from 'picocolors';
-import { loadConfig, type Config } from '../config.js';
-import { createLogger, type Logger } from '../log.js';
+import { loadConfig } from '../config.js';
+import type { CommandContext } from '../context.js';
+import { createLogger } from '../log.js';
 import { redact } from '../secrets.js';
 
 export interface GlobalOptions {
@@ -10,20 +11,6 @@ export interface GlobalOptions {
   color?: boolean;
 }
 
-export type Colors = ReturnType<typeof pc.createColors>;
-
-export interface CommandContext {
-  config: Config;
-  env: NodeJS.ProcessEnv;
-  log: Logger;
-  debug: boolean;
-  /** Colours for stdout: off when stdout is not a terminal, with NO_COLOR, or with --no-color. */
-  colors: Colors;
-  /** Writes to stdout, redacted. */
-  print(text: string): void;
-  stdoutIsTTY: boolean;
-  stdinIsTTY: boolean;
-}
 
 export function colorEnabled(env: NodeJS.ProcessEnv, flag: boolean | undefined, isTTY: boolean): boolean {
   if (flag === false || (env.NO_COLOR !== undefined && env.NO_COLOR !== '')) return false;

@@ -1,5 +1,5 @@
 // Renders validation results: text for people, JSON for scripts, workflow commands for GitHub.
-import type { Colors } from '../cli/context.js';
+import type { Colors } from '../context.js';
 import type { LoadDetails, ValidationError } from './load.js';
 import { code, count, plural as mdPlural, text } from '../markdown/escape.js';
 

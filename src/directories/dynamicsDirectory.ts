@@ -1,6 +1,6 @@
 // The CRM directory backed by Dynamics 365: who is this systemuserid? Answered from the session's
 // one read of systemusers (the store's, when it ran first), so a plan costs no extra requests.
-import type { StoreContext } from '../stores/store.js';
+import type { StoreContext } from '../context.js';
 import type { CrmDirectory, CrmUser } from './directory.js';
 import type { CrmUserId } from '../model.js';
 import { hasDynamicsCredentials } from '../dynamics/settings.js';

@@ -3,7 +3,8 @@
 // The live CRM directory is the configured CRM's (`crm:`): under Dynamics, Salesforce
 // credentials in the environment must not send GUIDs to Salesforce.
 import type { CrmName } from '../crm/index.js';
-import type { StoreContext, MappingStore } from '../stores/store.js';
+import type { StoreContext } from '../context.js';
+import type { MappingStore } from '../stores/store.js';
 import type { CrmDirectory, Directories } from './directory.js';
 
 const liveCrmDirectory: Record<CrmName, (context: StoreContext) => Promise<CrmDirectory | undefined>> = {

@@ -1,7 +1,7 @@
 // Who is Outreach user 42? Answered from the full user list (ceil(N/1000) requests, fetched
 // once per run and shared with the outreach store), so asking about many users costs nothing more.
 import type { OutreachUserId } from '../model.js';
-import type { StoreContext } from '../stores/store.js';
+import type { StoreContext } from '../context.js';
 import { outreachClient, type OutreachClient } from '../outreach/client.js';
 import { hasOutreachCredentials } from '../outreach/settings.js';
 import type { OutreachDirectory, OutreachUser } from './directory.js';

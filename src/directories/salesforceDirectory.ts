@@ -1,6 +1,6 @@
 // The CRM directory backed by Salesforce: who is 005…? Asked only about the users a plan
 // mentions, answered from the session's cache first, then 2,000 IDs a request.
-import type { StoreContext } from '../stores/store.js';
+import type { StoreContext } from '../context.js';
 import type { CrmDirectory, CrmUser } from './directory.js';
 import type { CrmUserId } from '../model.js';
 import { hasSalesforceEnv } from '../salesforce/credentials.js';

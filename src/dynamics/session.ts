@@ -2,7 +2,7 @@
 // gate, and the systemusers the last read returned, so the directory never reads them again.
 import { MapsyncError } from '../errors.js';
 import type { CrmUser } from '../directories/directory.js';
-import type { StoreContext } from '../stores/store.js';
+import type { StoreContext } from '../context.js';
 import { DataverseClient } from './client.js';
 import { crmIdRules } from '../crm/index.js';
 import type { Config } from '../config.js';

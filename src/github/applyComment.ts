@@ -1,7 +1,7 @@
 // `apply --github-comment`: the outcome of an apply on the pull request that was merged into the
 // pushed commit (GET /repos/{owner}/{repo}/commits/{sha}/pulls). One apply comment per PR,
 // found by its marker and edited in place when the apply workflow is re-run.
-import type { CommandContext } from '../cli/context.js';
+import type { CommandContext } from '../context.js';
 import { MapsyncError } from '../errors.js';
 import { redact } from '../secrets.js';
 import { createGitHubClient, withGitHub, type GitHubClient } from './client.js';

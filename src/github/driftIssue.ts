@@ -1,6 +1,6 @@
 // `drift --github-issue`: at most one open issue labelled `mapping-drift`. Opened (or its body
 // refreshed) while the live store differs from mappings/, closed with a comment once it does not.
-import type { CommandContext } from '../cli/context.js';
+import type { CommandContext } from '../context.js';
 import type { Plan } from '../model.js';
 import { redact } from '../secrets.js';
 import { createGitHubClient, withGitHub, type GitHubClient } from './client.js';

@@ -1,7 +1,7 @@
 // `plan --github-comment`: exactly one plan comment per pull request, found by its hidden
 // marker on any page of the PR's comments, created once and edited in place after that.
 // (The plan command itself appends the full plan to the job summary.)
-import type { CommandContext } from '../cli/context.js';
+import type { CommandContext } from '../context.js';
 import type { ErrorDetail } from '../errors.js';
 import type { Plan } from '../model.js';
 import { redact } from '../secrets.js';

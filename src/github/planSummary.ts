@@ -1,6 +1,6 @@
 // The plan in the job summary: every change when it fits in what is left of the step's 1 MiB;
 // otherwise as much as fits (removals first) and a pointer to the `mapsync-plan` artifact.
-import type { CommandContext } from '../cli/context.js';
+import type { CommandContext } from '../context.js';
 import type { Plan } from '../model.js';
 import type { Mode } from '../plan/render/index.js';
 import { readGitHubContextForLinks } from './context.js';

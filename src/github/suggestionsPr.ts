@@ -8,7 +8,7 @@
 // the one escaping path (src/markdown/escape.ts `code`), so nothing in it becomes markup, a link,
 // a mention or a reference.
 import { createHash } from 'node:crypto';
-import type { CommandContext } from '../cli/context.js';
+import type { CommandContext } from '../context.js';
 import type { Plan } from '../model.js';
 import { code } from '../markdown/escape.js';
 import { redact } from '../secrets.js';

@@ -1,6 +1,6 @@
 // One Outreach connection per run, shared by the store and the directory: the same token,
 // the same rate-limit gate, and the user list fetched once and reused by both.
-import type { StoreContext } from '../stores/store.js';
+import type { StoreContext } from '../context.js';
 import { MapsyncError } from '../errors.js';
 import { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, OutreachHttp, type RetryPolicy } from './http.js';
 import type { WaitNotice } from './rateLimiter.js';

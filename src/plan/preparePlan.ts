@@ -1,7 +1,7 @@
 // The shared "load desired, read live, check, diff" flow used by plan, drift, apply
 // --auto-approve and the GitHub integration.
 import { relative } from 'node:path';
-import type { CommandContext } from '../cli/context.js';
+import type { CommandContext } from '../context.js';
 import { loadDesired, type ValidationError } from '../desired/load.js';
 import { crmIdRules } from '../crm/index.js';
 import { resolveDirectories } from '../directories/index.js';

@@ -3,7 +3,7 @@
 // again about a User the store's query returned.
 import { canonicalId } from '../crm/salesforceId.js';
 import type { CrmUser } from '../directories/directory.js';
-import type { StoreContext } from '../stores/store.js';
+import type { StoreContext } from '../context.js';
 import { SalesforceClient } from './client.js';
 import { readCredentials, type SalesforceCredentials } from './credentials.js';
 import { retryPolicyFromEnv } from './retry.js';

@@ -1,7 +1,6 @@
 // The one interface every live mapping store implements. Adding a store means one file here
 // and one line in stores/index.ts; nothing else needs to know which store is in use.
-import type { Config } from '../config.js';
-import type { Logger } from '../log.js';
+import type { StoreContext } from '../context.js';
 import type { Change, ChangeResult, LiveState } from '../model.js';
 import type { Directories } from '../directories/directory.js';
 
@@ -75,10 +74,7 @@ export interface MappingStore {
   close(): Promise<void>;
 }
 
-export interface StoreContext {
-  config: Config;
-  env: NodeJS.ProcessEnv;
-  log: Logger;
-}
+
+export type { StoreContext };
 
 export type StoreFactory = (argument: string | undefined, context: StoreContext) => Promise<MappingStore>;

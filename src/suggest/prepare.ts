@@ -1,7 +1,7 @@
 // The shared "load mappings/, read every user of both directories, run the rules" flow used by
 // `suggest` and `drift --github-pr`.
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import type { CommandContext } from '../cli/context.js';
+import type { CommandContext } from '../context.js';
 import { loadDesired } from '../desired/load.js';
 import { crmIdRules } from '../crm/index.js';
 import { resolveDirectories } from '../directories/index.js';

@@ -1,5 +1,5 @@
 // The two renderings of a suggestion set: text for people, JSON for scripts (CONTRACT §7).
-import type { Colors } from '../cli/context.js';
+import type { Colors } from '../context.js';
 import type { Suggestion, SuggestionSet, Unresolved } from './model.js';
 import { crmLabel, normalizeEmail, seatLabel } from './rules.js';
 

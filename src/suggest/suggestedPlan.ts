@@ -1,7 +1,7 @@
 // What `drift --github-pr` needs besides the drift plan: the suggestions, the edits `--write`
 // would make (computed in memory, nothing written to the checkout), and the plan of the mapping
 // files as the suggestions PR leaves them, against the same live store.
-import type { CommandContext } from '../cli/context.js';
+import type { CommandContext } from '../context.js';
 import { checkFileText } from '../desired/load.js';
 import type { DesiredMapping, DesiredState, LiveState, Plan } from '../model.js';
 import { computePlanDetails } from '../plan/computePlan.js';

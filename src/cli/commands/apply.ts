@@ -16,7 +16,7 @@ import type { MappingStore } from '../../stores/store.js';
 import { action } from '../action.js';
 import { applyAndReport } from '../applyAndReport.js';
 import { confirmOrRefuse } from '../confirm.js';
-import type { CommandContext } from '../context.js';
+import type { CommandContext } from '../../context.js';
 
 interface ApplyOptions {
   store?: string;

@@ -10,7 +10,7 @@ import { savePlan } from '../../plan/savePlan.js';
 import { checkOutputFile } from '../../outputFile.js';
 import { MapsyncError } from '../../errors.js';
 import { action } from '../action.js';
-import type { CommandContext } from '../context.js';
+import type { CommandContext } from '../../context.js';
 
 interface PlanOptions {
   store?: string;

@@ -11,7 +11,7 @@ import type { Plan } from '../../model.js';
 import { action } from '../action.js';
 import { applyAndReport } from '../applyAndReport.js';
 import { confirmOrRefuse } from '../confirm.js';
-import type { CommandContext } from '../context.js';
+import type { CommandContext } from '../../context.js';
 
 interface RestoreOptions {
   store?: string;

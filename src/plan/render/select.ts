@@ -1,5 +1,5 @@
 // Picks the renderer for --format.
-import type { Colors } from '../../cli/context.js';
+import type { Colors } from '../../context.js';
 import type { Plan } from '../../model.js';
 import { renderChecklist } from './checklist.js';
 import { serializePlan } from './json.js';

@@ -1,6 +1,6 @@
 // The terminal view of a plan (or of drift), risk first: errors, the removal guard and warnings,
 // then removals, replaces and adds with both users named, and a closing counts line.
-import type { Colors } from '../../cli/context.js';
+import type { Colors } from '../../context.js';
 import type { Plan } from '../../model.js';
 import { countsLine, driftCountsLine, oneLine } from './describe.js';
 import { alignRows, rowOf, type Mode } from './lines.js';
