@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { MapsyncError } from './errors.js';
-import { describeJsonSyntaxError } from './stores/file/jsonError.js';
+import { describeJsonSyntaxError } from './jsonError.js';
 
 export interface JsonFile {
   /** The path as shown in messages: relative to the working directory. */

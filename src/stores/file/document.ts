@@ -4,7 +4,7 @@ import type { CrmUser, OutreachUser } from '../../directories/directory.js';
 import type { CrmIdRules } from '../../crm/index.js';
 import { MapsyncError } from '../../errors.js';
 import type { CrmUserId, OutreachUserId } from '../../model.js';
-import { describeJsonSyntaxError } from './jsonError.js';
+import { describeJsonSyntaxError } from '../../jsonError.js';
 
 /** One entry of `mappings`, with its id canonical and the original object kept for write-back. */
 export interface StoredMapping {
