@@ -15,26 +15,8 @@ import { nodeAt, startOf } from './nodeAt.js';
 import { DEFAULT_CRM_RULES, type CrmIdRules } from '../crm/index.js';
 import { UniquenessCheck, type EntryIds } from './uniqueness.js';
 
-export type ValidationCode =
-  | 'yaml-syntax'
-  | 'yaml-duplicate-key'
-  | 'file-invalid'
-  | 'schema'
-  | 'crm-id-format'
-  | 'crm-id-prefix'
-  | 'crm-id-checksum'
-  | 'duplicate-crm-id'
-  | 'duplicate-outreach-id';
-
-export interface ValidationError {
-  /** Relative to the working directory. */
-  file: string;
-  line: number;
-  column: number;
-  code: ValidationCode;
-  message: string;
-  hint?: string;
-}
+import type { ValidationError } from './validationError.js';
+export type { ValidationCode, ValidationError } from './validationError.js';
 
 export interface LoadResult {
   state: DesiredState;

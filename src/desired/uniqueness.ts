@@ -2,7 +2,7 @@
 // at most once, whichever form of its ID each entry wrote.
 import type { CrmIdRules } from '../crm/index.js';
 import type { SourceLocation } from '../model.js';
-import type { ValidationError } from './load.js';
+import type { ValidationError } from './validationError.js';
 
 /** The IDs one entry holds, where they are written, and (for the CRM ID) how. */
 export interface EntryIds {

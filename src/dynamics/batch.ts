@@ -3,7 +3,15 @@
 // position (Dataverse answers every operation, in order, as an application/http part).
 import { failureOf, type DataverseFailure } from './apiError.js';
 import type { DataverseClient } from './client.js';
-import type { ColumnWrite } from './writes.js';
+
+/** One column write on one systemuser, standing for one change or for a remove + add pair. */
+export interface ColumnWrite {
+  systemuserid: string;
+  /** The new column value; null clears it. */
+  value: number | null;
+  /** Positions in the changes list that this write settles. */
+  changeIndexes: number[];
+}
 
 /** One entry per write: undefined when it succeeded, else how it failed. */
 export async function sendBatch(client: DataverseClient, field: string, writes: readonly ColumnWrite[], onNoAnswer: (f: DataverseFailure) => void, signal?: AbortSignal): Promise<(DataverseFailure | undefined)[]> {

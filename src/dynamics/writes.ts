@@ -4,19 +4,12 @@
 import type { Change } from '../model.js';
 import { describeFailure, isTransient, type DataverseFailure } from './apiError.js';
 import { DataverseStoppedError, type DataverseClient } from './client.js';
-import { sendBatch } from './batch.js';
+import { sendBatch, type ColumnWrite } from './batch.js';
+
+export type { ColumnWrite };
 
 /** Dataverse's ceiling for one $batch. */
 export const BATCH_OPERATIONS = 1000;
-
-/** One column write on one systemuser, standing for one change or for a remove + add pair. */
-export interface ColumnWrite {
-  systemuserid: string;
-  /** The new column value; null clears it. */
-  value: number | null;
-  /** Positions in the changes list that this write settles. */
-  changeIndexes: number[];
-}
 
 /**
  * Turns changes into column writes. A re-point of one systemuser (remove + add) is one PATCH of

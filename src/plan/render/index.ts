@@ -5,4 +5,4 @@ export { serializePlan, renderJson, planJson } from './json.js';
 export { groupChanges, countReplaces, type ChangeGroup } from './changeGroups.js';
 export { planView, inRiskOrder, type PlanView, type ChangeView, type UserView } from './view.js';
 export { hasChanges, hasErrors, countsPhrase, headlineOf, count } from './describe.js';
-export type { Mode } from './lines.js';
+export type { Mode } from './view.js';

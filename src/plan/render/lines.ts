@@ -2,9 +2,7 @@
 // view. The terminal renderer lays these out; the wording differs between plan and drift.
 import { namesDiffer } from '../names.js';
 import { oneLine } from './describe.js';
-import type { ChangeView } from './view.js';
-
-export type Mode = 'plan' | 'drift';
+import type { ChangeView, Mode } from './view.js';
 
 export interface ChangeRow {
   symbol: '-' | '+' | '~';

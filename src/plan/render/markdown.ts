@@ -6,7 +6,8 @@
 import type { Plan, Warning } from '../../model.js';
 import { code, count, link, plural, text } from '../../markdown/escape.js';
 import { countsLine, countsPhrase, driftCountsLine, hasErrors } from './describe.js';
-import { alignRows, rowOf, type Mode } from './lines.js';
+import { alignRows, rowOf } from './lines.js';
+import type { Mode } from './view.js';
 import { inRiskOrder, planView, type ChangeView, type PlanView, type UserView } from './view.js';
 
 export { countsLine, driftCountsLine } from './describe.js';

@@ -3,7 +3,7 @@ import type { Colors } from '../../context.js';
 import type { Plan } from '../../model.js';
 import { renderChecklist } from './checklist.js';
 import { serializePlan } from './json.js';
-import type { Mode } from './lines.js';
+import type { Mode } from './view.js';
 import { renderMarkdown } from './markdown.js';
 import { renderText } from './text.js';
 

@@ -3,7 +3,8 @@
 import type { Colors } from '../../context.js';
 import type { Plan } from '../../model.js';
 import { countsLine, driftCountsLine, oneLine } from './describe.js';
-import { alignRows, rowOf, type Mode } from './lines.js';
+import { alignRows, rowOf } from './lines.js';
+import type { Mode } from './view.js';
 import { inRiskOrder, planView } from './view.js';
 
 export interface TextOptions {

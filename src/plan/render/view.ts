@@ -5,7 +5,9 @@ import type { AddChange, Plan, PlanError, RemoveChange, Warning } from '../../mo
 import { namesDiffer } from '../names.js';
 import { groupChanges } from './changeGroups.js';
 import type { Headline } from './describe.js';
-import type { Mode } from './lines.js';
+
+/** Plan shows what apply will do; drift shows how the live store differs from mappings/. */
+export type Mode = 'plan' | 'drift';
 
 /** A user as a reviewer needs to see them: the ID, and the name the directories (or store) give. */
 export interface UserView {
