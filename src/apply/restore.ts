@@ -87,7 +87,7 @@ export interface RestorePlanRequest {
 export async function planRestore(request: RestorePlanRequest): Promise<{ plan: Plan; snapshot: SnapshotContents }> {
   const snapshot = await readSnapshot(request.snapshot, crmIdRules(request.context.config.crm));
   const live = await request.store.list();
-  const directories = await resolveDirectories(request.store, request.context);
+  const directories = await resolveDirectories(request.store.directories(), request.context);
   const { plan } = await computePlanDetails({
     storeSpec: request.store.spec,
     desired: snapshot.desired,

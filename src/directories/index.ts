@@ -4,7 +4,6 @@
 // credentials in the environment must not send GUIDs to Salesforce.
 import type { CrmName } from '../crm/index.js';
 import type { StoreContext } from '../context.js';
-import type { MappingStore } from '../stores/store.js';
 import type { CrmDirectory, Directories } from './directory.js';
 
 const liveCrmDirectory: Record<CrmName, (context: StoreContext) => Promise<CrmDirectory | undefined>> = {
@@ -12,8 +11,8 @@ const liveCrmDirectory: Record<CrmName, (context: StoreContext) => Promise<CrmDi
   dynamics: async (context) => (await import('./dynamicsDirectory.js')).dynamicsDirectoryFromEnv(context),
 };
 
-export async function resolveDirectories(store: MappingStore, context: StoreContext): Promise<Directories> {
-  const own = store.directories();
+/** `own` is what the store itself provides (MappingStore.directories()). */
+export async function resolveDirectories(own: Directories, context: StoreContext): Promise<Directories> {
   const crm = liveCrmDirectory[context.config.crm](context);
   const outreach = (await import('./outreachDirectory.js')).outreachDirectoryFromEnv(context);
   return { crm: (await crm) ?? own.crm, outreach: (await outreach) ?? own.outreach };

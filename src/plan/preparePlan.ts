@@ -53,7 +53,7 @@ export async function preparePlan(context: CommandContext, options: PrepareOptio
   try {
     const live = await store.list();
     releaseGarbage(live.mappings.length);
-    const directories = await resolveDirectories(store, storeContext);
+    const directories = await resolveDirectories(store.directories(), storeContext);
     const details = await computePlanDetails({
       storeSpec: store.spec,
       desired: loaded.state,

@@ -60,7 +60,7 @@ export async function prepareSuggestions(context: CommandContext, options: { sto
 
 /** The rules over `desired` and every user of the directories that `store` (or the environment) provides. */
 export async function suggestFor(context: CommandContext, desired: DesiredState, store: MappingStore, addTo: string): Promise<{ set: SuggestionSet; directories: Directories }> {
-  const directories = await resolveDirectories(store, { config: context.config, env: context.env, log: context.log });
+  const directories = await resolveDirectories(store.directories(), { config: context.config, env: context.env, log: context.log });
   const { crm, outreach } = directories;
   if (!crm?.listUsers || !outreach?.listUsers) {
     const missing = [!crm?.listUsers ? 'CRM users' : undefined, !outreach?.listUsers ? 'Outreach users' : undefined].filter(Boolean).join(' and ');

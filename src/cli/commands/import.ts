@@ -52,7 +52,7 @@ export function registerImport(program: Command): void {
       try {
         const live = await store.list();
         for (const w of live.warnings) context.log.warn(`${w.code}: ${w.message}`);
-        const { entries, skipped } = await importEntries(live.mappings, await resolveDirectories(store, storeContext));
+        const { entries, skipped } = await importEntries(live.mappings, await resolveDirectories(store.directories(), storeContext));
         // Round trips are exact (CONTRACT §3): YAML without these pairs would make the next plan
         // remove live mappings, so nothing is written and each one is named.
         if (skipped.length > 0) {
