@@ -43,6 +43,11 @@ export interface LiveState {
   mappings: LiveMapping[];
   /** Problems found while reading the store (e.g. a field value that is not a valid id). */
   warnings: Warning[];
+  /**
+   * How fresh the list is, for stores that lag the thing they mirror (the plugin share, §12):
+   * an ISO 8601 UTC time ("2026-11-30T08:15:00.000Z"). Absent where the store is the truth.
+   */
+  asOf?: string;
 }
 
 export interface RemoveChange {

@@ -57,6 +57,12 @@ export function mayWrite(hooks: ApplyHooks, changes: readonly Change[]): boolean
 export interface MappingStore {
   /** The spec as shown in plans, e.g. "file:.mapsync/live.json" or "salesforce". */
   readonly spec: string;
+  /**
+   * True for stores that only read: the CRM plugin's own mapped-user list (CONTRACT §12), which
+   * no API can write. The one place that applies refuses them, and their plan is the clicks an
+   * admin makes; no other command asks which store it has.
+   */
+  readonly readOnly?: boolean;
   /** Every live mapping, names filled in where the store knows them. */
   list(): Promise<LiveState>;
   /**
