@@ -12,6 +12,7 @@ import { registerImport } from './commands/import.js';
 import { registerRestore } from './commands/restore.js';
 import { registerShow } from './commands/show.js';
 import { registerSuggest } from './commands/suggest.js';
+import { registerInit } from './commands/init.js';
 import { packageVersion } from './version.js';
 
 const program = new Command('mapsync')
@@ -43,6 +44,7 @@ registerImport(program);
 registerRestore(program);
 registerShow(program);
 registerSuggest(program);
+registerInit(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -24,6 +24,7 @@ interface ApplyOptions {
   autoApprove?: boolean;
   force?: boolean;
   githubComment?: boolean;
+  planFailed?: boolean;
 }
 
 /** The plan to apply and its open store: read from PLANFILE, or computed now and confirmed. */
@@ -62,8 +63,10 @@ export function registerApply(program: Command): void {
     .option('--auto-approve', 'apply a fresh plan without asking')
     .option('--force', 'apply even when the plan removes more mappings than the safety guard allows')
     .option('--github-comment', 'post the outcome on the pull request merged into this commit (GITHUB_SHA); without one, the job summary only')
+    .option('--plan-failed', 'apply nothing: report that the workflow could not make the plan (with --github-comment, on the merged pull request)')
     .addHelpText('after', '\nExit codes: 0 applied (or nothing to do) · 1 error, stale or unsafe plan, or a change failed')
     .action(action<ApplyOptions>(async (options, context, args) => {
+      if (options.planFailed) return reportPlanFailed(options, context);
       try {
         return await runApply(options, context, args[0]);
       } catch (err) {
@@ -75,6 +78,19 @@ export function registerApply(program: Command): void {
         throw err;
       }
     }));
+}
+
+/**
+ * The apply workflow's plan step failed (store unreachable, files invalid), so the apply step
+ * never ran: the merged pull request is told so instead of getting no word at all. Writes no store.
+ */
+async function reportPlanFailed(options: ApplyOptions, context: CommandContext): Promise<number> {
+  const message = 'the plan could not be made, so nothing was applied';
+  const hint = 'the workflow run log says why; fix the cause, then run the apply workflow again';
+  await appendStepSummary(refusalMarkdown(message), context.env).catch(() => undefined);
+  if (options.githubComment) await commentOutcome({ kind: 'stopped', message, hint, store: options.store ?? context.config.store }, context);
+  context.log.info(`mapsync apply: ${message}`);
+  return 0;
 }
 
 function refusalMarkdown(message: string): string {

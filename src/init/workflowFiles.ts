@@ -1,0 +1,304 @@
+// The three workflows `mapsync init` writes into an org's repository. Every mapsync step goes
+// through the mapsync action (`uses: <owner>/mapsync@<ref>`), so the code that runs with the
+// secrets is the pinned action's, never the pull request's; the pull request only brings data.
+import type { CrmName } from '../crm/index.js';
+import { PINNED } from './pins.js';
+
+export interface WorkflowOptions {
+  /** `owner/mapsync@ref`: the action every mapsync step uses. */
+  action: string;
+  crm: CrmName;
+}
+
+export const WORKFLOW_FILES = {
+  plan: '.github/workflows/mapsync-plan.yml',
+  apply: '.github/workflows/mapsync-apply.yml',
+  drift: '.github/workflows/mapsync-drift.yml',
+} as const;
+
+const WATCHED_PATHS = `      - 'mappings/**'
+      - 'mapsync.config.yaml'`;
+
+/** The credentials of the stores and directories the chosen CRM uses, as step env lines. */
+function secretsEnv(crm: CrmName, indent: string): string {
+  const crmLines = crm === 'dynamics'
+    ? ['DYNAMICS_URL', 'DYNAMICS_TENANT_ID', 'DYNAMICS_CLIENT_ID', 'DYNAMICS_CLIENT_SECRET', 'DYNAMICS_AUTHORITY_HOST', 'DYNAMICS_API_VERSION']
+    : ['SF_INSTANCE_URL', 'SF_ACCESS_TOKEN', 'SF_LOGIN_URL', 'SF_USERNAME', 'SF_PASSWORD', 'SF_SECURITY_TOKEN', 'SF_CLIENT_ID', 'SF_JWT_KEY', 'SF_JWT_AUDIENCE', 'SF_CLIENT_SECRET'];
+  const outreach = ['OUTREACH_ACCESS_TOKEN', 'OUTREACH_CLIENT_ID', 'OUTREACH_CLIENT_SECRET', 'OUTREACH_REFRESH_TOKEN'];
+  const lines = [...crmLines, ...outreach].map((name) => `${name}: \${{ secrets.${name} }}`);
+  lines.push(
+    '# Outreach rotates refresh tokens: the newest is kept in this file for the next step, and (with',
+    '# MAPSYNC_SECRETS_TOKEN, a token that may write Actions secrets) in OUTREACH_REFRESH_TOKEN for the next run.',
+    'OUTREACH_REFRESH_TOKEN_FILE: ${{ runner.temp }}/outreach-refresh-token',
+    'MAPSYNC_SECRETS_TOKEN: ${{ secrets.MAPSYNC_SECRETS_TOKEN }}',
+  );
+  return lines.map((l) => indent + l).join('\n');
+}
+
+const QUEUE = `# One queue for everything that reads or writes the live store (plan, apply, drift): a plan or a
+# drift never reads a half-applied store, two applies never overlap, and \`queue: max\` keeps every
+# waiting run in order instead of cancelling the one already waiting.`;
+
+export function planWorkflow(o: WorkflowOptions): string {
+  return `# mapsync plan: on every pull request that touches the mappings, validate the files (errors
+# appear on the changed lines) and post the plan as one sticky comment on the pull request.
+#
+# The pull request brings data only: every mapsync step runs the pinned mapsync action
+# (${o.action}), never code from the pull request. This is \`pull_request\`, never
+# \`pull_request_target\`: a fork's pull request runs without secrets and gets validation only.
+# Keep read-only credentials in the repository secrets and the ones that can write in the
+# \`production\` environment (apply): a pull request can edit this workflow file, an environment
+# it cannot reach.
+name: mapsync plan
+
+on:
+  pull_request:
+    paths:
+${WATCHED_PATHS}
+
+permissions: {}
+
+# A new push to the same pull request supersedes the plan being made for the previous one.
+concurrency:
+  group: mapsync-plan-\${{ github.event.pull_request.number }}
+  cancel-in-progress: true
+
+jobs:
+  plan:
+    name: Validate and plan
+    runs-on: ubuntu-latest
+    timeout-minutes: 15
+    ${QUEUE.split('\n').join('\n    ')}
+    concurrency:
+      group: mapsync-live-store
+      cancel-in-progress: false
+      queue: max
+    permissions:
+      contents: read
+      pull-requests: write # the plan comment
+    steps:
+      - name: Check out the pull request
+        uses: ${PINNED.checkout}
+        with:
+          persist-credentials: false
+
+      - name: Validate mappings/
+        uses: ${o.action}
+        with:
+          command: validate
+          args: --format github
+
+      # Runs after a failed validation too: the comment then says "no plan for this commit" with
+      # the errors, instead of leaving an older commit's plan up as if it were current.
+      - name: Plan and comment on the pull request
+        if: \${{ !cancelled() && github.event.pull_request.head.repo.full_name == github.repository }}
+        uses: ${o.action}
+        with:
+          command: plan
+          args: --github-comment --out mapsync-plan.json
+        env:
+          GITHUB_TOKEN: \${{ github.token }}
+${secretsEnv(o.crm, '          ')}
+
+      # The whole plan, one click from the comment: the JSON plan (what apply would run), its
+      # text view, and the clicks in the CRM plugin's screen for orgs that keep its list by hand.
+      - name: Render the plan as text
+        if: \${{ !cancelled() && hashFiles('mapsync-plan.json') != '' }}
+        uses: ${o.action}
+        with:
+          command: show
+          args: mapsync-plan.json
+          output: mapsync-plan.txt
+
+      - name: Render the plugin checklist
+        if: \${{ !cancelled() && hashFiles('mapsync-plan.json') != '' }}
+        uses: ${o.action}
+        with:
+          command: show
+          args: mapsync-plan.json --format checklist
+          output: mapsync-checklist.txt
+
+      - name: Upload the mapsync-plan artifact
+        if: \${{ !cancelled() && hashFiles('mapsync-plan.json') != '' }}
+        uses: ${PINNED.uploadArtifact}
+        with:
+          name: mapsync-plan
+          path: |
+            mapsync-plan.json
+            mapsync-plan.txt
+            mapsync-checklist.txt
+          if-no-files-found: ignore
+          retention-days: 30
+
+      - name: Explain the missing plan on a fork
+        if: github.event.pull_request.head.repo.full_name != github.repository
+        run: |
+          {
+            echo '### mapsync plan: not run for a fork'
+            echo
+            echo 'This pull request comes from a fork, so it runs without the secrets that reading the live store needs. The mappings were validated above.'
+            echo
+            echo 'A maintainer can see the live plan by pushing this branch to the repository (or running \`npx mapsync plan\` locally) before merging.'
+          } >> "$GITHUB_STEP_SUMMARY"
+          echo '::notice title=mapsync plan skipped::Pull requests from forks get validation only; a maintainer runs the live plan.'
+`;
+}
+
+export function applyWorkflow(o: WorkflowOptions): string {
+  return `# mapsync apply: when mapping changes land on the default branch, make the live store match.
+# One apply at a time, behind the protected \`production\` environment (keep the credentials that
+# can write there). The outcome is posted on the merged pull request, also when the plan could
+# not be made; the plan and the audit journal of every run are kept as an artifact.
+name: mapsync apply
+
+on:
+  push:
+    branches:
+      - main # your default branch
+    paths:
+${WATCHED_PATHS}
+  workflow_dispatch:
+    inputs:
+      force:
+        description: 'Apply even when the plan removes more mappings than the safety guard allows'
+        type: boolean
+        default: false
+
+permissions: {}
+
+${QUEUE}
+concurrency:
+  group: mapsync-live-store
+  cancel-in-progress: false
+  queue: max
+
+jobs:
+  apply:
+    name: Apply mappings/ to the live store
+    runs-on: ubuntu-latest
+    timeout-minutes: 30
+    environment: production
+    permissions:
+      # The lock every machine sees: apply holds the ref refs/mapsync/locks/<store> while it writes.
+      contents: write
+      # The outcome is posted on the merged pull request.
+      pull-requests: write
+    steps:
+      - name: Check out
+        uses: ${PINNED.checkout}
+        with:
+          persist-credentials: false
+
+      - name: Validate mappings/
+        uses: ${o.action}
+        with:
+          command: validate
+          args: --format github
+
+      - name: Plan
+        id: plan
+        uses: ${o.action}
+        with:
+          command: plan
+          args: --out mapsync-plan.json
+        env:
+${secretsEnv(o.crm, '          ')}
+
+      - name: Apply the plan
+        uses: ${o.action}
+        with:
+          command: apply
+          # Only a manual run can pass the removal guard, and only when asked to.
+          args: mapsync-plan.json --github-comment \${{ github.event_name == 'workflow_dispatch' && inputs.force && '--force' || '' }}
+        env:
+          # For the lock shared across machines and the outcome comment on the merged pull request.
+          GITHUB_TOKEN: \${{ github.token }}
+${secretsEnv(o.crm, '          ')}
+
+      # When validation or the plan fails, the apply step never runs: say so on the merged pull
+      # request, so that its author does not take silence for success.
+      - name: Tell the merged pull request that nothing was applied
+        if: \${{ failure() && steps.plan.outcome != 'success' }}
+        uses: ${o.action}
+        with:
+          command: apply
+          args: --github-comment --plan-failed
+        env:
+          GITHUB_TOKEN: \${{ github.token }}
+
+      - name: Keep the plan and the audit journal
+        if: always()
+        uses: ${PINNED.uploadArtifact}
+        with:
+          name: mapsync-apply-\${{ github.run_id }}-\${{ github.run_attempt }}
+          path: |
+            mapsync-plan.json
+            .mapsync/
+          include-hidden-files: true
+          if-no-files-found: ignore
+          retention-days: 90
+`;
+}
+
+export function driftWorkflow(o: WorkflowOptions): string {
+  return `# mapsync drift: on a schedule (and on demand), compare the live store with mappings/ and keep
+# one open \`mapping-drift\` issue while they differ (closed once they match again), and one
+# \`mapsync/suggestions\` pull request with the edits \`mapsync suggest\` proposes from the user
+# directories (seats that changed hands).
+name: mapsync drift
+
+on:
+  schedule:
+    - cron: '17 6 * * 1-5' # 06:17 UTC on weekdays
+  workflow_dispatch:
+
+permissions: {}
+
+${QUEUE}
+concurrency:
+  group: mapsync-live-store
+  cancel-in-progress: false
+  queue: max
+
+jobs:
+  drift:
+    name: Check for drift
+    runs-on: ubuntu-latest
+    timeout-minutes: 15
+    # contents: write for the suggestions branch, pull-requests: write for that pull request and
+    # its plan comment, issues: write for the drift issue.
+    permissions:
+      contents: write
+      pull-requests: write
+      issues: write
+    steps:
+      - name: Check out
+        uses: ${PINNED.checkout}
+        with:
+          persist-credentials: false
+
+      - name: Compare the live store with mappings/, update the drift issue and the suggestions PR
+        id: drift
+        # Exit 2 means drift: the issue is the alert, so the next step turns it into a warning.
+        continue-on-error: true
+        uses: ${o.action}
+        with:
+          command: drift
+          args: --github-issue --github-pr
+        env:
+          GITHUB_TOKEN: \${{ github.token }}
+${secretsEnv(o.crm, '          ')}
+
+      - name: Drift is a warning, an error fails the run
+        if: \${{ steps.drift.outcome == 'failure' }}
+        env:
+          EXIT_CODE: \${{ steps.drift.outputs.exit-code }}
+        run: |
+          if [ "$EXIT_CODE" = "2" ]; then
+            echo '::warning title=Mapping drift::The live store differs from mappings/; see the open mapping-drift issue.'
+            exit 0
+          fi
+          echo "::error title=mapsync drift failed::mapsync drift exited $EXIT_CODE; the step's log says why."
+          exit 1
+`;
+}
