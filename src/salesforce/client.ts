@@ -2,7 +2,10 @@
 // every request goes through conn.request with jsforce's own retries switched off, so retries,
 // timeouts and error messages are decided here, the same way for reads and writes.
 // Type only: jsforce takes most of a second to load, so it is imported when a run first connects.
-import type { Connection } from 'jsforce';
+// @jsforce/jsforce-node is jsforce's own Node build (same project, same version, same API):
+// without the browser bundles and the CLI's prompt and polyfill packages, it installs in a
+// quarter of the space (docs/benchmarks.md, "Install").
+import type { Connection } from '@jsforce/jsforce-node';
 import { MapsyncError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { registerSecret } from '../secrets.js';
@@ -49,7 +52,7 @@ export class SalesforceClient {
   }
 
   static async connect(credentials: SalesforceCredentials, log: Logger, policy: RetryPolicy, timeoutMs: number): Promise<SalesforceClient> {
-    const { Connection } = await import('jsforce');
+    const { Connection } = await import('@jsforce/jsforce-node');
     log.debug(`Salesforce: signing in with ${describeFlow(credentials)}`);
     if (credentials.kind === 'token') {
       registerSecret(credentials.accessToken);
