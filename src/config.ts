@@ -27,6 +27,16 @@ export interface Config {
   crm: CrmName;
   /** The `dynamics` store: the whole-number column on systemuser that holds the Outreach user id. */
   dynamics: { field: string };
+  /** The plugin-share store (CONTRACT §12): where the Outreach Data Sharing tables are, and which org. */
+  pluginShare: PluginShareConfig;
+}
+
+export interface PluginShareConfig {
+  /** The org's O_ID; when omitted, the one org the share holds. */
+  orgId?: string;
+  /** The database the share is mounted as, and the schema holding PLUGIN_MAPPINGS and USERS. */
+  database?: string;
+  schema?: string;
 }
 
 export interface SuggestConfig {
@@ -46,6 +56,8 @@ export const DEFAULT_CONFIG: Config = {
   suggest: { addTo: 'mappings/suggested.yaml', maxSuggestions: 200 },
   crm: 'salesforce',
   dynamics: { field: 'new_outreachuserid' },
+  // Every key named (undefined: no default) so that a mistyped one gets "did you mean".
+  pluginShare: { orgId: undefined, database: undefined, schema: undefined },
 };
 
 export const CONFIG_FILE = 'mapsync.config.yaml';
@@ -101,7 +113,7 @@ function pick<T>(value: unknown, fallback: T, check: (v: unknown) => boolean, wh
 }
 
 const isString = (v: unknown) => typeof v === 'string' && v.length > 0;
-const KNOWN_KEYS = new Set(['mappingsDir', 'store', 'stateDir', 'safety', 'salesforce', 'outreach', 'suggest', 'crm', 'dynamics']);
+const KNOWN_KEYS = new Set(['mappingsDir', 'store', 'stateDir', 'safety', 'salesforce', 'outreach', 'suggest', 'crm', 'dynamics', 'pluginShare']);
 const isCrmName = (v: unknown) => (CRM_NAMES as readonly unknown[]).includes(v);
 
 /** Reads the config file if present; a missing default file means defaults. */
@@ -128,6 +140,7 @@ export async function loadConfig(path: string | undefined): Promise<Config> {
   const outreach = section(json, 'outreach', file);
   const suggest = section(json, 'suggest', file);
   const dynamics = section(json, 'dynamics', file);
+  const pluginShare = section(json, 'pluginShare', file);
   const d = DEFAULT_CONFIG;
   return {
     mappingsDir: pick(json.mappingsDir, d.mappingsDir, isString, `${file}: mappingsDir`, 'a path'),
@@ -145,5 +158,18 @@ export async function loadConfig(path: string | undefined): Promise<Config> {
     },
     crm: pick(json.crm, d.crm, isCrmName, `${file}: crm`, `one of ${CRM_NAMES.join(', ')}`),
     dynamics: { field: pick(dynamics.field, d.dynamics.field, isString, `${file}: dynamics.field`, 'a column logical name such as new_outreachuserid') },
+    pluginShare: pluginShareSettings(pluginShare, file),
+  };
+}
+
+/** An O_ID may be written as a number or as text; it is sent as text either way. */
+function pluginShareSettings(raw: Json, file: string): PluginShareConfig {
+  const orgId = pick<string | number | undefined>(raw.orgId, undefined, (v) => isString(v) || (Number.isInteger(v) && (v as number) >= 0), `${file}: pluginShare.orgId`, "the org's O_ID in the share");
+  const database = pick<string | undefined>(raw.database, undefined, isString, `${file}: pluginShare.database`, 'the name of the database the share is mounted as');
+  const schema = pick<string | undefined>(raw.schema, undefined, isString, `${file}: pluginShare.schema`, 'the name of the schema that holds PLUGIN_MAPPINGS and USERS');
+  return {
+    ...(orgId !== undefined ? { orgId: String(orgId).trim() } : {}),
+    ...(database !== undefined ? { database: database.trim() } : {}),
+    ...(schema !== undefined ? { schema: schema.trim() } : {}),
   };
 }

@@ -17,6 +17,8 @@ export const SECRET_ENV_VARS = [
   'GITHUB_TOKEN',
   // May write the repository's Actions secrets (the rotated Outreach refresh token).
   'MAPSYNC_SECRETS_TOKEN',
+  // The PEM whole; src/snowflake/jwt.ts also masks it line by line, and each JWT it signs.
+  'SNOWFLAKE_PRIVATE_KEY',
 ] as const;
 
 const extraSecrets = new Set<string>();

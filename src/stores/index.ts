@@ -9,6 +9,7 @@ const factories: Record<string, () => Promise<StoreFactory>> = {
   salesforce: async () => (await import('./salesforceStore.js')).createSalesforceStore,
   outreach: async () => (await import('./outreachStore.js')).createOutreachStore,
   dynamics: async () => (await import('./dynamicsStore.js')).createDynamicsStore,
+  'plugin-share': async () => (await import('./pluginShareStore.js')).createPluginShareStore,
 };
 
 export function parseStoreSpec(spec: string): { kind: string; argument: string | undefined } {
@@ -24,5 +25,6 @@ export async function openStore(spec: string, context: StoreContext): Promise<Ma
   }
   const store = await (await load())(argument, context);
   // The file store is one file on one machine; the remote stores are shared by every machine.
-  return kind === 'file' ? store : withSharedLock(store, context);
+  // A read-only store never writes, so it needs no lease.
+  return kind === 'file' || store.readOnly ? store : withSharedLock(store, context);
 }

@@ -27,7 +27,7 @@ export interface CliOptions {
 export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (/^(SF_|OUTREACH_|DYNAMICS_|GITHUB_|MAPSYNC_|FORCE_COLOR|NO_COLOR|CI$)/.test(key)) continue;
+    if (/^(SF_|OUTREACH_|DYNAMICS_|SNOWFLAKE_|GITHUB_|MAPSYNC_|FORCE_COLOR|NO_COLOR|CI$)/.test(key)) continue;
     env[key] = value;
   }
   env.NO_COLOR = '1';

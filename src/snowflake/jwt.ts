@@ -1,0 +1,88 @@
+// The key-pair JWT the Snowflake SQL API accepts (PLATFORM-FACTS "Snowflake SQL API"): RS256,
+// signed with node:crypto; iss = ACCOUNT.USER.SHA256:<fingerprint>, sub = ACCOUNT.USER, and an
+// exp inside the hour Snowflake allows. The fingerprint is the base64 SHA-256 of the public
+// key's SubjectPublicKeyInfo DER, the value `DESC USER` shows as RSA_PUBLIC_KEY_FP, so an admin
+// can compare the two when Snowflake refuses the key.
+import { createHash, createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { MapsyncError } from '../errors.js';
+import { registerSecret } from '../secrets.js';
+import type { SnowflakeSettings } from './settings.js';
+
+/** Snowflake refuses an exp more than an hour after iat; stay inside it for clock skew. */
+export const JWT_LIFETIME_SECONDS = 59 * 60;
+
+export interface SnowflakeKey {
+  key: KeyObject;
+  /** `SHA256:<base64>`, as Snowflake names it. */
+  fingerprint: string;
+  from: 'SNOWFLAKE_PRIVATE_KEY' | 'SNOWFLAKE_PRIVATE_KEY_FILE';
+}
+
+const nonEmpty = (value: string | undefined): value is string => value !== undefined && value.trim() !== '';
+
+/** Masks the key whole and line by line, so even a fragment in a library's message is hidden. */
+function registerKey(pem: string): void {
+  registerSecret(pem);
+  registerSecret(pem.trim());
+  for (const line of pem.split(/\r?\n/)) if (!line.startsWith('-----') && line.trim().length >= 16) registerSecret(line.trim());
+}
+
+function readKeyText(env: NodeJS.ProcessEnv): { text: string; from: SnowflakeKey['from'] } {
+  if (nonEmpty(env.SNOWFLAKE_PRIVATE_KEY)) {
+    const raw = env.SNOWFLAKE_PRIVATE_KEY;
+    registerSecret(raw);
+    // A secret pasted with literal "\n" (a common way to fit a PEM into one line) is a PEM too.
+    return { text: raw.includes('\n') ? raw : raw.replace(/\\n/g, '\n'), from: 'SNOWFLAKE_PRIVATE_KEY' };
+  }
+  const path = env.SNOWFLAKE_PRIVATE_KEY_FILE!.trim();
+  try {
+    return { text: readFileSync(path, 'utf8'), from: 'SNOWFLAKE_PRIVATE_KEY_FILE' };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new MapsyncError(`SNOWFLAKE_PRIVATE_KEY_FILE ${path}: cannot read the private key (${code})`, {
+      hint: 'point SNOWFLAKE_PRIVATE_KEY_FILE at the PKCS#8 PEM private key whose public key is set on the Snowflake user, or put the key itself in SNOWFLAKE_PRIVATE_KEY',
+    });
+  }
+}
+
+export function spkiFingerprint(key: KeyObject): string {
+  const der = createPublicKey(key).export({ type: 'spki', format: 'der' });
+  return `SHA256:${createHash('sha256').update(der).digest('base64')}`;
+}
+
+/** Reads and checks the private key (SNOWFLAKE_PRIVATE_KEY wins over SNOWFLAKE_PRIVATE_KEY_FILE). */
+export function loadSnowflakeKey(env: NodeJS.ProcessEnv): SnowflakeKey {
+  const { text, from } = readKeyText(env);
+  registerKey(text);
+  let key: KeyObject;
+  try {
+    key = createPrivateKey({ key: text, format: 'pem' });
+  } catch (err) {
+    const reason = (err as { code?: string }).code === 'ERR_MISSING_PASSPHRASE' ? 'it is encrypted with a passphrase' : (err as Error).message.split('\n')[0];
+    throw new MapsyncError(`${from} is not a usable PEM private key: ${reason}`, {
+      hint: 'use the unencrypted PKCS#8 key, from -----BEGIN PRIVATE KEY----- to -----END PRIVATE KEY----- (`openssl pkcs8 -topk8 -nocrypt -in rsa_key.p8` decrypts one)',
+    });
+  }
+  if (key.asymmetricKeyType !== 'rsa') {
+    throw new MapsyncError(`${from} is not an RSA key: Snowflake's key-pair authentication needs an RSA key (RS256)`, {
+      hint: 'create one with `openssl genrsa 2048 | openssl pkcs8 -topk8 -nocrypt -out rsa_key.p8` and set its public key on the user (ALTER USER … SET RSA_PUBLIC_KEY)',
+    });
+  }
+  return { key, fingerprint: spkiFingerprint(key), from };
+}
+
+const base64url = (data: Buffer | string): string => Buffer.from(data).toString('base64url');
+
+/** A signed JWT valid for JWT_LIFETIME_SECONDS from `nowMs`; registered as a secret. */
+export function signSnowflakeJwt(settings: Pick<SnowflakeSettings, 'jwtAccount' | 'jwtUser'>, key: SnowflakeKey, nowMs = Date.now()): string {
+  const qualifiedUser = `${settings.jwtAccount}.${settings.jwtUser}`;
+  const iat = Math.floor(nowMs / 1000);
+  const header = base64url(JSON.stringify({ alg: 'RS256', typ: 'JWT' }));
+  const payload = base64url(JSON.stringify({ iss: `${qualifiedUser}.${key.fingerprint}`, sub: qualifiedUser, iat, exp: iat + JWT_LIFETIME_SECONDS }));
+  const signature = sign('RSA-SHA256', Buffer.from(`${header}.${payload}`), key.key);
+  const jwt = `${header}.${payload}.${base64url(signature)}`;
+  // The JWT is a credential for its lifetime: mask it like one.
+  registerSecret(jwt);
+  return jwt;
+}
