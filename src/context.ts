@@ -3,6 +3,7 @@
 import type pc from 'picocolors';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
+import type { Ports } from './ports.js';
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
@@ -11,6 +12,8 @@ export interface StoreContext {
   config: Config;
   env: NodeJS.ProcessEnv;
   log: Logger;
+  /** The outside world a store may use (the cross-machine lease, a secret keeper); see ports.ts. */
+  ports?: Ports;
 }
 
 /** Everything a command needs, built once from the global flags by cli/context.ts. */

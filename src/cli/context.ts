@@ -2,6 +2,7 @@
 import pc from 'picocolors';
 import { loadConfig } from '../config.js';
 import type { CommandContext } from '../context.js';
+import { gitHubPorts } from '../github/ports.js';
 import { createLogger } from '../log.js';
 import { redact } from '../secrets.js';
 
@@ -21,10 +22,13 @@ export function colorEnabled(env: NodeJS.ProcessEnv, flag: boolean | undefined, 
 export async function createContext(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Promise<CommandContext> {
   const debug = Boolean(options.debug) || env.MAPSYNC_DEBUG === '1';
   const stdoutIsTTY = Boolean(process.stdout.isTTY);
+  const log = createLogger({ debug });
   return {
     config: await loadConfig(options.config),
     env,
-    log: createLogger({ debug }),
+    log,
+    // The outside world the stores reach through ports: GitHub's lease and Actions secrets.
+    ports: gitHubPorts(env, log),
     debug,
     colors: pc.createColors(colorEnabled(env, options.color, stdoutIsTTY)),
     print: (text) => process.stdout.write(redact(text, env)),

@@ -65,7 +65,7 @@ export function checkField(field: string): string {
 
 /** The run's client for these settings (created on first call). */
 export function outreachClient(context: StoreContext): OutreachClient {
-  const settings = outreachSettingsFromEnv(context.env);
+  const settings = outreachSettingsFromEnv(context.env, context.ports);
   const field = checkField(context.config.outreach.field);
   const key = `${settings.apiUrl}\n${settings.accessToken ?? ''}\n${settings.refresh?.clientId ?? ''}\n${field}`;
   let client = clients.get(key);

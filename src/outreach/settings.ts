@@ -2,7 +2,7 @@
 // from OUTREACH_REFRESH_TOKEN_FILE when that file exists (Outreach rotates refresh tokens, so the
 // one in a secret is stale after the first run that refreshed; CONTRACT §9).
 import { MapsyncError, missingEnv } from '../errors.js';
-import { readGitHubContext, type GitHubContext } from '../github/context.js';
+import type { Ports, SecretKeeper } from '../ports.js';
 import { readRefreshTokenFile } from './refreshTokenFile.js';
 
 export const DEFAULT_API_URL = 'https://api.outreach.io/api/v2';
@@ -21,8 +21,8 @@ export interface RefreshCredentials {
 export interface RefreshTokenKeeping {
   /** OUTREACH_REFRESH_TOKEN_FILE. */
   file?: string;
-  /** The repository whose Actions secret OUTREACH_REFRESH_TOKEN is updated (with MAPSYNC_SECRETS_TOKEN). */
-  actionsSecret?: GitHubContext;
+  /** Where else it is kept, beyond this machine (in GitHub Actions: the repository's secret). */
+  elsewhere?: SecretKeeper;
 }
 
 export interface OutreachSettings {
@@ -57,13 +57,6 @@ export function hasOutreachCredentials(env: NodeJS.ProcessEnv): boolean {
   return value(env, 'OUTREACH_ACCESS_TOKEN') !== undefined || REFRESH_VARS.some((n) => value(env, n) !== undefined);
 }
 
-/** The Actions secret is updated only in GitHub Actions and only with a token allowed to write it. */
-function actionsSecretTarget(env: NodeJS.ProcessEnv): GitHubContext | undefined {
-  const token = value(env, 'MAPSYNC_SECRETS_TOKEN');
-  if (!token || env.GITHUB_ACTIONS !== 'true') return undefined;
-  return readGitHubContext({ ...env, GITHUB_TOKEN: token });
-}
-
 /**
  * The environment with the refresh token from OUTREACH_REFRESH_TOKEN_FILE in place of
  * OUTREACH_REFRESH_TOKEN, when the file holds one: it is newer than any secret.
@@ -74,8 +67,11 @@ function withTokenFile(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return fromFile === undefined ? env : { ...env, OUTREACH_REFRESH_TOKEN: fromFile };
 }
 
-/** Reads and checks the settings; a missing variable is one line naming it. */
-export function outreachSettingsFromEnv(given: NodeJS.ProcessEnv): OutreachSettings {
+/**
+ * Reads and checks the settings; a missing variable is one line naming it. `ports` says where a
+ * rotated refresh token can be kept beyond this machine (the command layer passes it in).
+ */
+export function outreachSettingsFromEnv(given: NodeJS.ProcessEnv, ports?: Ports): OutreachSettings {
   const env = withTokenFile(given);
   const accessToken = value(env, 'OUTREACH_ACCESS_TOKEN');
   const present = REFRESH_VARS.filter((n) => value(env, n) !== undefined);
@@ -95,7 +91,7 @@ export function outreachSettingsFromEnv(given: NodeJS.ProcessEnv): OutreachSetti
       clientSecret: value(env, 'OUTREACH_CLIENT_SECRET')!,
       refreshToken: value(env, 'OUTREACH_REFRESH_TOKEN')!,
       redirectUri: value(env, 'OUTREACH_REDIRECT_URI'),
-      keep: { file: value(env, 'OUTREACH_REFRESH_TOKEN_FILE'), actionsSecret: actionsSecretTarget(env) },
+      keep: { file: value(env, 'OUTREACH_REFRESH_TOKEN_FILE'), elsewhere: ports?.secretKeeper?.() },
     };
   }
   if (!accessToken && !refresh) {

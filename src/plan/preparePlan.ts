@@ -48,7 +48,7 @@ export async function preparePlan(context: CommandContext, options: PrepareOptio
   }
 
   releaseGarbage(loaded.state.mappings.length);
-  const storeContext = { config: context.config, env: context.env, log: context.log };
+  const storeContext = { config: context.config, env: context.env, log: context.log, ports: context.ports };
   const store = await openStore(options.storeSpec ?? context.config.store, storeContext);
   try {
     const live = await store.list();

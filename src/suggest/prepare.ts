@@ -49,7 +49,7 @@ export async function prepareSuggestions(context: CommandContext, options: { sto
   }
   // The same phase boundary as plan's: the YAML parse trees are garbage before the store is read.
   releaseGarbage(loaded.state.mappings.length);
-  const store = await openStore(options.storeSpec ?? context.config.store, { config: context.config, env: context.env, log: context.log });
+  const store = await openStore(options.storeSpec ?? context.config.store, { config: context.config, env: context.env, log: context.log, ports: context.ports });
   try {
     return { ...(await suggestFor(context, loaded.state, store, addTo)), store, desired: loaded.state, addTo };
   } catch (err) {
@@ -60,7 +60,7 @@ export async function prepareSuggestions(context: CommandContext, options: { sto
 
 /** The rules over `desired` and every user of the directories that `store` (or the environment) provides. */
 export async function suggestFor(context: CommandContext, desired: DesiredState, store: MappingStore, addTo: string): Promise<{ set: SuggestionSet; directories: Directories }> {
-  const directories = await resolveDirectories(store.directories(), { config: context.config, env: context.env, log: context.log });
+  const directories = await resolveDirectories(store.directories(), { config: context.config, env: context.env, log: context.log, ports: context.ports });
   const { crm, outreach } = directories;
   if (!crm?.listUsers || !outreach?.listUsers) {
     const missing = [!crm?.listUsers ? 'CRM users' : undefined, !outreach?.listUsers ? 'Outreach users' : undefined].filter(Boolean).join(' and ');

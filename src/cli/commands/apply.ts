@@ -31,7 +31,7 @@ interface ApplyOptions {
 async function obtainPlan(options: ApplyOptions, context: CommandContext, planFile: string | undefined): Promise<{ plan: Plan; store: MappingStore }> {
   if (planFile !== undefined) {
     const plan = await readPlanFile(planFile, crmIdRules(context.config.crm));
-    const store = await openStore(options.store ?? plan.store, { config: context.config, env: context.env, log: context.log });
+    const store = await openStore(options.store ?? plan.store, { config: context.config, env: context.env, log: context.log, ports: context.ports });
     return { plan, store };
   }
   const { plan, store } = await preparePlan(context, { storeSpec: options.store, mappingsDir: options.dir });

@@ -46,7 +46,7 @@ export function registerImport(program: Command): void {
           hint: 'check the path after file:',
         });
       }
-      const storeContext = { config: context.config, env: context.env, log: context.log };
+      const storeContext = { config: context.config, env: context.env, log: context.log, ports: context.ports };
       const store = await openStore(spec, storeContext);
       let text: string;
       try {

@@ -34,7 +34,7 @@ export function registerRestore(program: Command): void {
 async function runRestore(options: RestoreOptions, context: CommandContext, snapshotPath: string): Promise<number> {
   const { snapshotOf } = await readSnapshot(snapshotPath, crmIdRules(context.config.crm));
   const storeSpec = options.store ?? snapshotOf?.store ?? context.config.store;
-  const storeContext = { config: context.config, env: context.env, log: context.log };
+  const storeContext = { config: context.config, env: context.env, log: context.log, ports: context.ports };
   const store = await openStore(storeSpec, storeContext);
   let plan: Plan;
   try {
