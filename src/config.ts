@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { MapsyncError } from './errors.js';
 import { closestKey } from './closestKey.js';
+import { CONFIG_FILE } from './configFile.js';
 import { CRM_NAMES, type CrmName } from './crm/rules.js';
 
 export interface SafetyConfig {
@@ -60,7 +61,7 @@ export const DEFAULT_CONFIG: Config = {
   pluginShare: { orgId: undefined, database: undefined, schema: undefined },
 };
 
-export const CONFIG_FILE = 'mapsync.config.yaml';
+export { CONFIG_FILE };
 
 type Json = Record<string, unknown>;
 

@@ -130,3 +130,29 @@ export interface ChangeResult {
   /** Why it failed, in the store's words (never a credential). */
   error?: string;
 }
+
+/** One file edit in the mappings folder, as `suggest --write` makes it and `drift --github-pr` commits it. */
+export interface FileChange {
+  /** Relative to the repository root. */
+  path: string;
+  /** The text the checkout had (undefined: the file is new). */
+  before: string | undefined;
+  after: string;
+}
+
+/** A CRM user as a directory knows it. */
+export interface CrmUser {
+  /** Canonical CRM user ID (see CrmUserId). */
+  id: CrmUserId;
+  name: string;
+  email?: string;
+  active: boolean;
+}
+
+/** An Outreach user as a directory knows it. */
+export interface OutreachUser {
+  id: OutreachUserId;
+  name: string;
+  email?: string;
+  locked: boolean;
+}

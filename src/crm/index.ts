@@ -1,7 +1,7 @@
 // Chooses the CRM's ID rules, once, from the config's `crm:` setting. An ID that fails this CRM's
 // rules but has the other CRM's shape gets a hint naming the setting: the likeliest mistake is
 // not the ID but the project's `crm:`.
-import { CONFIG_FILE } from '../config.js';
+import { CONFIG_FILE } from '../configFile.js';
 import { dynamicsIdRules } from './dynamics.js';
 import type { CrmIdCheck, CrmIdRules, CrmName } from './rules.js';
 import { salesforceIdRules } from './salesforce.js';

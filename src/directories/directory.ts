@@ -1,21 +1,10 @@
 // Who is 005…? Who is 42? Look-ups used by the plan's checks. A directory answers only for the
 // users it was asked about, so an adapter can batch its requests.
-import type { CrmUserId, OutreachUserId } from '../model.js';
+import type { CrmUser, CrmUserId, OutreachUser, OutreachUserId } from '../model.js';
 
-export interface CrmUser {
-  /** Canonical CRM user ID (see CrmUserId). */
-  id: CrmUserId;
-  name: string;
-  email?: string;
-  active: boolean;
-}
+// The user nouns live in model.ts (clients fill them in below this layer); named here too.
+export type { CrmUser, OutreachUser };
 
-export interface OutreachUser {
-  id: OutreachUserId;
-  name: string;
-  email?: string;
-  locked: boolean;
-}
 
 export interface CrmDirectory {
   /** Shown in messages, e.g. "Salesforce" or ".mapsync/live.json". */

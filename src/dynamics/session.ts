@@ -1,7 +1,7 @@
 // One Dynamics 365 session per run, shared by the store and the CRM directory: one token, one
 // gate, and the systemusers the last read returned, so the directory never reads them again.
 import { MapsyncError } from '../errors.js';
-import type { CrmUser } from '../directories/directory.js';
+import type { CrmUser } from '../model.js';
 import type { StoreContext } from '../context.js';
 import { DataverseClient } from './client.js';
 import { crmIdRules } from '../crm/index.js';

@@ -4,15 +4,11 @@
 import { createHash } from 'node:crypto';
 import { MapsyncError } from '../errors.js';
 import { withGitHub, type GitHubClient } from './client.js';
+import type { FileChange } from '../model.js';
 import type { GitHubContext } from './context.js';
 
-export interface FileChange {
-  /** Relative to the repository root. */
-  path: string;
-  /** The text the checkout had (undefined: the file is new). */
-  before: string | undefined;
-  after: string;
-}
+export type { FileChange };
+
 
 /** The SHA git gives a blob: lets us compare a file with the default branch without downloading it. */
 export function gitBlobSha(text: string): string {

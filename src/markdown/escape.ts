@@ -4,7 +4,7 @@
 // owner/repo#12 into references and bare URLs, www. and e-mail addresses into links. Only code
 // spans and code blocks are never read for any of that, so every piece of data ends up in one:
 // `code` for values, `text` for sentences (plain words stay plain, anything risky becomes code).
-import { oneLine } from '../plan/render/describe.js';
+import { oneLine } from '../oneLine.js';
 
 /** Where the Markdown goes: inside a GFM table cell, `|` ends the cell even within a code span. */
 export interface Place {

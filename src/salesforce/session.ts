@@ -2,7 +2,7 @@
 // connection, and one cache of the Users already read, so the directory never asks Salesforce
 // again about a User the store's query returned.
 import { canonicalId } from '../crm/salesforceId.js';
-import type { CrmUser } from '../directories/directory.js';
+import type { CrmUser } from '../model.js';
 import type { StoreContext } from '../context.js';
 import { SalesforceClient } from './client.js';
 import { readCredentials, type SalesforceCredentials } from './credentials.js';

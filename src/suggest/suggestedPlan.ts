@@ -3,10 +3,9 @@
 // files as the suggestions PR leaves them, against the same live store.
 import type { CommandContext } from '../context.js';
 import { checkFileText } from '../desired/load.js';
-import type { DesiredMapping, DesiredState, LiveState, Plan } from '../model.js';
+import type { DesiredMapping, DesiredState, FileChange, LiveState, Plan } from '../model.js';
 import { computePlanDetails } from '../plan/computePlan.js';
 import type { MappingStore } from '../stores/store.js';
-import type { FileChange } from '../github/gitCommit.js';
 import { crmIdRules } from '../crm/index.js';
 import { planEdits } from './apply.js';
 import type { Suggestion, SuggestionSet } from './model.js';

@@ -3,10 +3,7 @@
 import type { Plan } from '../../model.js';
 import { countReplaces } from './changeGroups.js';
 
-/** One line, no control characters: names come from outside and must not break a terminal or a code block. */
-export function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f\s]+/g, ' ').trim();
-}
+export { oneLine } from '../../oneLine.js';
 
 /** The one number format, in every body: 20,000. */
 export const count = (n: number) => n.toLocaleString('en-US');
