@@ -2,14 +2,13 @@
 // `suggest` and `drift --github-pr`.
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { CommandContext } from '../context.js';
-import { loadDesired } from '../desired/load.js';
+import { loadValidDesired } from '../desired/loadValid.js';
 import { crmIdRules } from '../crm/index.js';
 import { resolveDirectories } from '../directories/index.js';
 import type { Directories } from '../directories/directory.js';
 import { MapsyncError } from '../errors.js';
 import type { DesiredState } from '../model.js';
 import { releaseGarbage } from '../memory.js';
-import { formatValidationError } from '../plan/preparePlan.js';
 import { openStore } from '../stores/index.js';
 import type { MappingStore } from '../stores/store.js';
 import type { SuggestionSet } from './model.js';
@@ -40,18 +39,12 @@ export function resolveAddTo(addTo: string, mappingsDir: string): string {
 export async function prepareSuggestions(context: CommandContext, options: { storeSpec?: string; mappingsDir?: string } = {}): Promise<PreparedSuggestions> {
   const mappingsDir = options.mappingsDir ?? context.config.mappingsDir;
   const addTo = resolveAddTo(context.config.suggest.addTo, mappingsDir);
-  const loaded = await loadDesired(mappingsDir, crmIdRules(context.config.crm));
-  if (loaded.errors.length > 0) {
-    for (const error of loaded.errors.slice(0, 20)) context.log.info(formatValidationError(error));
-    throw new MapsyncError(`${loaded.errors.length} error${loaded.errors.length === 1 ? '' : 's'} in ${mappingsDir}/ — suggest only works on valid files`, {
-      hint: 'run `mapsync validate` and fix them first',
-    });
-  }
+  const desired = await loadValidDesired(mappingsDir, crmIdRules(context.config.crm), context.log, 'suggest only works on valid files');
   // The same phase boundary as plan's: the YAML parse trees are garbage before the store is read.
-  releaseGarbage(loaded.state.mappings.length);
+  releaseGarbage(desired.mappings.length);
   const store = await openStore(options.storeSpec ?? context.config.store, { config: context.config, env: context.env, log: context.log, ports: context.ports });
   try {
-    return { ...(await suggestFor(context, loaded.state, store, addTo)), store, desired: loaded.state, addTo };
+    return { ...(await suggestFor(context, desired, store, addTo)), store, desired, addTo };
   } catch (err) {
     await store.close().catch(() => undefined);
     throw err;

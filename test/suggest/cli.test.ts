@@ -169,10 +169,20 @@ describe('mapsync suggest', () => {
     expect(r1.code).toBe(1);
     expect(r1.stderr).toMatch(/^error: suggest.addTo "elsewhere\/new.yaml" is not a mapping file under mappings\//);
 
-    const invalid = await org({ 'mappings/bad.yaml': 'mappings:\n  - crmUserId: 123\n' });
+    // Every file error is listed with its code and place, exactly as plan lists them (one error path).
+    const invalid = await org({ 'mappings/bad.yaml': 'mappings:\n  - crmUserId: 123\n', 'mappings/worse.yaml': 'mappings:\n  - crmUserId: 005000000000001AAA\n    outreachUserId: 0\n' });
     const r2 = await runCli(['suggest', '--format', 'json'], { cwd: invalid });
     expect(r2.code).toBe(1);
-    expect(JSON.parse(r2.stdout).errors[0].message).toMatch(/suggest only works on valid files/);
+    const errors = JSON.parse(r2.stdout).errors as Array<{ code: string; file: string; line: number; column: number; message: string }>;
+    expect(errors.map(({ code, file, line, column }) => ({ code, file, line, column }))).toEqual([
+      { code: 'schema', file: 'mappings/bad.yaml', line: 2, column: 5 },
+      { code: 'crm-id-format', file: 'mappings/bad.yaml', line: 2, column: 16 },
+      { code: 'schema', file: 'mappings/worse.yaml', line: 3, column: 21 },
+    ]);
+    const asPlan = await runCli(['plan', '--format', 'json'], { cwd: invalid });
+    expect(JSON.parse(asPlan.stdout).errors).toEqual(errors);
+    expect(r2.stderr).toMatch(/^error: 3 errors in mappings\/ — suggest only works on valid files$/m);
+    expect(r2.stderr).toContain('mappings/worse.yaml:3:21  schema  ');
     expect(r2.stderr).not.toMatch(/\n\s+at /); // no stack trace
 
     const bare = await org({ '.mapsync/live.json': '{"mappings": []}' });
