@@ -30,7 +30,7 @@ export interface ScaffoldResult {
 export function plannedFiles(o: ScaffoldOptions): { path: string; text: string }[] {
   const mappingsAbs = join(o.projectDir, o.mappingsDir);
   const schemaRef = relative(mappingsAbs, o.schemaPath).split(sep).join('/');
-  const workflow = { action: o.action, crm: o.crm };
+  const workflow = { action: o.action, crms: [o.crm] };
   return [
     { path: `${o.mappingsDir}/${EXAMPLE_MAPPING_FILE}`, text: exampleMappingFile(o.crm, schemaRef) },
     { path: CONFIG_FILE, text: configFile(o.crm, o.store) },

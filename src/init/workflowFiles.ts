@@ -5,9 +5,19 @@ import type { CrmName } from '../crm/index.js';
 import { PINNED } from './pins.js';
 
 export interface WorkflowOptions {
-  /** `owner/mapsync@ref`: the action every mapsync step uses. */
+  /** `owner/mapsync@ref` (or `./` in mapsync's own repository): the action every mapsync step uses. */
   action: string;
-  crm: CrmName;
+  /** The CRMs whose credentials the mapsync steps get. */
+  crms: readonly CrmName[];
+  /** Paths whose changes start plan and apply (default: mappings/ and the config). */
+  watch?: readonly string[];
+  /**
+   * mapsync's own repository only, where the action is the repository itself: the plan job checks
+   * out the base branch (the reviewed code of the action) at the root and the pull request's
+   * files into this folder, so that a pull request that changes mapsync never runs its own
+   * changes with the secrets.
+   */
+  pullRequestFolder?: string;
 }
 
 export const WORKFLOW_FILES = {
@@ -16,14 +26,17 @@ export const WORKFLOW_FILES = {
   drift: '.github/workflows/mapsync-drift.yml',
 } as const;
 
-const WATCHED_PATHS = `      - 'mappings/**'
-      - 'mapsync.config.yaml'`;
+const DEFAULT_WATCH = ['mappings/**', 'mapsync.config.yaml'];
+const watched = (o: WorkflowOptions) => (o.watch ?? DEFAULT_WATCH).map((p) => `      - '${p}'`).join('\n');
 
 /** The credentials of the stores and directories the chosen CRM uses, as step env lines. */
-function secretsEnv(crm: CrmName, indent: string): string {
-  const crmLines = crm === 'dynamics'
-    ? ['DYNAMICS_URL', 'DYNAMICS_TENANT_ID', 'DYNAMICS_CLIENT_ID', 'DYNAMICS_CLIENT_SECRET', 'DYNAMICS_AUTHORITY_HOST', 'DYNAMICS_API_VERSION']
-    : ['SF_INSTANCE_URL', 'SF_ACCESS_TOKEN', 'SF_LOGIN_URL', 'SF_USERNAME', 'SF_PASSWORD', 'SF_SECURITY_TOKEN', 'SF_CLIENT_ID', 'SF_JWT_KEY', 'SF_JWT_AUDIENCE', 'SF_CLIENT_SECRET'];
+const CRM_SECRETS: Record<CrmName, string[]> = {
+  salesforce: ['SF_INSTANCE_URL', 'SF_ACCESS_TOKEN', 'SF_LOGIN_URL', 'SF_USERNAME', 'SF_PASSWORD', 'SF_SECURITY_TOKEN', 'SF_CLIENT_ID', 'SF_JWT_KEY', 'SF_JWT_AUDIENCE', 'SF_CLIENT_SECRET'],
+  dynamics: ['DYNAMICS_URL', 'DYNAMICS_TENANT_ID', 'DYNAMICS_CLIENT_ID', 'DYNAMICS_CLIENT_SECRET', 'DYNAMICS_AUTHORITY_HOST', 'DYNAMICS_API_VERSION'],
+};
+
+function secretsEnv(crms: readonly CrmName[], indent: string): string {
+  const crmLines = crms.flatMap((crm) => CRM_SECRETS[crm]);
   const outreach = ['OUTREACH_ACCESS_TOKEN', 'OUTREACH_CLIENT_ID', 'OUTREACH_CLIENT_SECRET', 'OUTREACH_REFRESH_TOKEN'];
   const lines = [...crmLines, ...outreach].map((name) => `${name}: \${{ secrets.${name} }}`);
   lines.push(
@@ -39,13 +52,39 @@ const QUEUE = `# One queue for everything that reads or writes the live store (p
 # drift never reads a half-applied store, two applies never overlap, and \`queue: max\` keeps every
 # waiting run in order instead of cancelling the one already waiting.`;
 
+/** The checkout steps of the plan job: the pull request, or (mapsync's own repository) the base branch's action and the pull request's files beside it. */
+function planCheckout(o: WorkflowOptions): string {
+  if (o.pullRequestFolder === undefined) {
+    return `      - name: Check out the pull request
+        uses: ${PINNED.checkout}
+        with:
+          persist-credentials: false`;
+  }
+  return `      # The action (uses: ./) is the base branch's reviewed code; the pull request brings only the
+      # files in ${o.pullRequestFolder}/, where every mapsync step runs.
+      - name: Check out the base branch (the mapsync action that runs)
+        uses: ${PINNED.checkout}
+        with:
+          ref: \${{ github.event.pull_request.base.sha }}
+          persist-credentials: false
+
+      - name: Check out the pull request's files
+        uses: ${PINNED.checkout}
+        with:
+          path: ${o.pullRequestFolder}
+          persist-credentials: false`;
+}
+
 export function planWorkflow(o: WorkflowOptions): string {
+  const inFolder = o.pullRequestFolder === undefined ? '' : `\n          working-directory: ${o.pullRequestFolder}`;
+  const at = (file: string) => (o.pullRequestFolder === undefined ? file : `${o.pullRequestFolder}/${file}`);
   return `# mapsync plan: on every pull request that touches the mappings, validate the files (errors
 # appear on the changed lines) and post the plan as one sticky comment on the pull request.
 #
 # The pull request brings data only: every mapsync step runs the pinned mapsync action
-# (${o.action}), never code from the pull request. This is \`pull_request\`, never
-# \`pull_request_target\`: a fork's pull request runs without secrets and gets validation only.
+# (${o.action === './' ? 'this repository\'s action.yml, from the base branch' : o.action}), never code from the pull request.
+# This is \`pull_request\`, never \`pull_request_target\`: a fork's pull request runs without
+# secrets and gets validation only.
 # Keep read-only credentials in the repository secrets and the ones that can write in the
 # \`production\` environment (apply): a pull request can edit this workflow file, an environment
 # it cannot reach.
@@ -54,7 +93,7 @@ name: mapsync plan
 on:
   pull_request:
     paths:
-${WATCHED_PATHS}
+${watched(o)}
 
 permissions: {}
 
@@ -77,16 +116,13 @@ jobs:
       contents: read
       pull-requests: write # the plan comment
     steps:
-      - name: Check out the pull request
-        uses: ${PINNED.checkout}
-        with:
-          persist-credentials: false
+${planCheckout(o)}
 
       - name: Validate mappings/
         uses: ${o.action}
         with:
           command: validate
-          args: --format github
+          args: --format github${inFolder}
 
       # Runs after a failed validation too: the comment then says "no plan for this commit" with
       # the errors, instead of leaving an older commit's plan up as if it were current.
@@ -95,38 +131,38 @@ jobs:
         uses: ${o.action}
         with:
           command: plan
-          args: --github-comment --out mapsync-plan.json
+          args: --github-comment --out mapsync-plan.json${inFolder}
         env:
           GITHUB_TOKEN: \${{ github.token }}
-${secretsEnv(o.crm, '          ')}
+${secretsEnv(o.crms, '          ')}
 
       # The whole plan, one click from the comment: the JSON plan (what apply would run), its
       # text view, and the clicks in the CRM plugin's screen for orgs that keep its list by hand.
       - name: Render the plan as text
-        if: \${{ !cancelled() && hashFiles('mapsync-plan.json') != '' }}
+        if: \${{ !cancelled() && hashFiles('${at('mapsync-plan.json')}') != '' }}
         uses: ${o.action}
         with:
           command: show
           args: mapsync-plan.json
-          output: mapsync-plan.txt
+          output: mapsync-plan.txt${inFolder}
 
       - name: Render the plugin checklist
-        if: \${{ !cancelled() && hashFiles('mapsync-plan.json') != '' }}
+        if: \${{ !cancelled() && hashFiles('${at('mapsync-plan.json')}') != '' }}
         uses: ${o.action}
         with:
           command: show
           args: mapsync-plan.json --format checklist
-          output: mapsync-checklist.txt
+          output: mapsync-checklist.txt${inFolder}
 
       - name: Upload the mapsync-plan artifact
-        if: \${{ !cancelled() && hashFiles('mapsync-plan.json') != '' }}
+        if: \${{ !cancelled() && hashFiles('${at('mapsync-plan.json')}') != '' }}
         uses: ${PINNED.uploadArtifact}
         with:
           name: mapsync-plan
           path: |
-            mapsync-plan.json
-            mapsync-plan.txt
-            mapsync-checklist.txt
+            ${at('mapsync-plan.json')}
+            ${at('mapsync-plan.txt')}
+            ${at('mapsync-checklist.txt')}
           if-no-files-found: ignore
           retention-days: 30
 
@@ -156,7 +192,7 @@ on:
     branches:
       - main # your default branch
     paths:
-${WATCHED_PATHS}
+${watched(o)}
   workflow_dispatch:
     inputs:
       force:
@@ -202,7 +238,7 @@ jobs:
           command: plan
           args: --out mapsync-plan.json
         env:
-${secretsEnv(o.crm, '          ')}
+${secretsEnv(o.crms, '          ')}
 
       - name: Apply the plan
         uses: ${o.action}
@@ -213,7 +249,7 @@ ${secretsEnv(o.crm, '          ')}
         env:
           # For the lock shared across machines and the outcome comment on the merged pull request.
           GITHUB_TOKEN: \${{ github.token }}
-${secretsEnv(o.crm, '          ')}
+${secretsEnv(o.crms, '          ')}
 
       # When validation or the plan fails, the apply step never runs: say so on the merged pull
       # request, so that its author does not take silence for success.
@@ -287,7 +323,7 @@ jobs:
           args: --github-issue --github-pr
         env:
           GITHUB_TOKEN: \${{ github.token }}
-${secretsEnv(o.crm, '          ')}
+${secretsEnv(o.crms, '          ')}
 
       - name: Drift is a warning, an error fails the run
         if: \${{ steps.drift.outcome == 'failure' }}
@@ -298,7 +334,7 @@ ${secretsEnv(o.crm, '          ')}
             echo '::warning title=Mapping drift::The live store differs from mappings/; see the open mapping-drift issue.'
             exit 0
           fi
-          echo "::error title=mapsync drift failed::mapsync drift exited $EXIT_CODE; the step's log says why."
+          echo "::error title=Drift check failed::the drift check exited $EXIT_CODE (an error, not drift); its log says why."
           exit 1
 `;
 }

@@ -164,6 +164,24 @@ describe('apply --github-comment', () => {
     expect(body).toContain(`[workflow run](${RUN_URL})`);
   });
 
+  it('--plan-failed (the apply workflow\'s plan step failed): tells the merged pull request nothing was applied, and writes no store', async () => {
+    const dir = await fileProject([{ n: 1, outreach: 42 }], []);
+    const env = await pushEnv(dir);
+    const pr = github.commitPulls.seedMergedPull(MERGE_SHA);
+    const before = await readFile(join(dir, '.mapsync/live.json'), 'utf8');
+
+    const result = await runCli(['apply', '--github-comment', '--plan-failed'], { cwd: dir, env });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('mapsync apply: the plan could not be made, so nothing was applied');
+    const body = github.commentsOn(pr.number)[0]!.body;
+    expect(body.startsWith(MARKER)).toBe(true);
+    expect(body).toContain('### ❌ mapsync apply stopped');
+    expect(body).toContain('apply stopped with: `the plan could not be made, so nothing was applied`');
+    expect(body).toContain(`[workflow run](${RUN_URL})`);
+    expect(await readFile(join(dir, '.mapsync/live.json'), 'utf8')).toBe(before);
+    expect(await readFile(join(dir, 'step-summary.md'), 'utf8')).toContain('Not applied: the plan could not be made');
+  });
+
   it('keeps the exit code of the apply when GitHub refuses the comment: a warning, not a failure', async () => {
     const dir = await fileProject([{ n: 1, outreach: 42 }], []);
     const env = await pushEnv(dir);

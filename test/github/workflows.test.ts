@@ -56,10 +56,10 @@ describe('.github/workflows', () => {
       for (const job of Object.values(workflow.jobs)) {
         expect(job.permissions, file).toEqual(permissions);
         for (const step of job.steps) {
-          if (step.uses) expect(step.uses, file).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+          if (step.uses && step.uses !== './') expect(step.uses, file).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
         }
-        const node = job.steps.find((s) => s.uses?.startsWith('actions/setup-node@'));
-        expect(node?.with, file).toMatchObject({ 'node-version': 20, cache: 'npm' });
+        // Node (24) comes with the mapsync action (action.yml), not from a setup step here.
+        expect(job.steps.some((s) => s.uses === './'), file).toBe(true);
       }
       // Each pinned SHA carries the version it stands for.
       for (const line of text.split('\n').filter((l) => /uses: \S+@[0-9a-f]{40}/.test(l))) expect(line).toMatch(/# v\d+\.\d+\.\d+$/);
@@ -74,33 +74,35 @@ describe('.github/workflows', () => {
         expect(job).not.toHaveProperty('env');
         for (const step of job.steps) {
           const usesSecrets = JSON.stringify(step).includes('secrets.') || JSON.stringify(step).includes('github.token');
-          if (usesSecrets) expect(step.run ?? '', `${file}: ${JSON.stringify(step)}`).toMatch(/npx mapsync (plan|apply|drift)/);
+          if (usesSecrets) expect(step.uses, `${file}: ${JSON.stringify(step)}`).toBe('./');
         }
       }
     }
     const { workflow } = await load('plan.yml');
-    const steps = workflow.jobs.plan!.steps;
-    const planStep = steps.find((s) => s.run?.includes('plan --github-comment'))!;
+    const steps = workflow.jobs.plan!.steps as (Step & { name?: string })[];
+    // The action that runs is the base branch's; the pull request's files are beside it.
+    expect(steps[0]).toMatchObject({ with: { ref: '${{ github.event.pull_request.base.sha }}', 'persist-credentials': false } });
+    expect(steps[1]).toMatchObject({ with: { path: 'pull-request', 'persist-credentials': false } });
+    const planStep = steps.find((s) => s.with?.command === 'plan')!;
     // It runs after a failed validation (the comment then names the errors), never for a fork.
     expect(planStep.if).toBe('${{ !cancelled() && github.event.pull_request.head.repo.full_name == github.repository }}');
-    expect(planStep.run).toContain('--out mapsync-plan/plan.json');
-    // The whole plan one click away: the JSON plan and its text view, uploaded as mapsync-plan.
-    const textStep = steps.find((s) => s.run?.includes('mapsync show mapsync-plan/plan.json > mapsync-plan/plan.txt'))!;
-    expect(textStep.env).toBeUndefined();
-    expect(textStep.if).toContain('!cancelled()');
+    expect(planStep.with).toMatchObject({ args: '--github-comment --out mapsync-plan.json', 'working-directory': 'pull-request' });
+    // The whole plan one click away: the JSON plan, its text view and the plugin checklist, uploaded as mapsync-plan.
+    const shows = steps.filter((s) => s.with?.command === 'show');
+    expect(shows.map((s) => [s.with!.args, s.with!.output])).toEqual([['mapsync-plan.json', 'mapsync-plan.txt'], ['mapsync-plan.json --format checklist', 'mapsync-checklist.txt']]);
+    for (const show of shows) {
+      expect(show.env).toBeUndefined();
+      expect(show.if).toContain('!cancelled()');
+    }
     const upload = steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
     expect(upload.uses).toMatch(/^actions\/upload-artifact@[0-9a-f]{40}$/);
     expect(upload.with).toMatchObject({ name: 'mapsync-plan' });
-    expect(String(upload.with!.path)).toContain('mapsync-plan/plan.json');
-    expect(String(upload.with!.path)).toContain('mapsync-plan/plan.txt');
-    // The plugin checklist rides along, for orgs that keep the plugin's list by hand.
-    expect(textStep.run).toContain('mapsync show mapsync-plan/plan.json --format checklist > mapsync-plan/checklist.txt');
-    expect(String(upload.with!.path)).toContain('mapsync-plan/checklist.txt');
+    for (const file of ['mapsync-plan.json', 'mapsync-plan.txt', 'mapsync-checklist.txt']) expect(String(upload.with!.path)).toContain(`pull-request/${file}`);
     expect(steps.indexOf(upload)).toBeGreaterThan(steps.indexOf(planStep));
     const forkStep = steps.find((s) => s.if === 'github.event.pull_request.head.repo.full_name != github.repository')!;
     expect(forkStep.run).toContain('GITHUB_STEP_SUMMARY');
     expect(forkStep.env).toBeUndefined();
-    expect(steps.find((s) => s.run?.includes('validate --format github'))?.if).toBeUndefined();
+    expect(steps.find((s) => s.with?.command === 'validate')?.if).toBeUndefined();
     expect(Object.keys(workflow.on)).toEqual(['pull_request']);
     expect((workflow.on.pull_request as { paths: string[] }).paths).toEqual(expect.arrayContaining(['mappings/**', 'schema/**']));
   });
@@ -116,7 +118,7 @@ describe('.github/workflows', () => {
     // Every workflow that has a job reading the store is in the queue, at workflow or job level.
     for (const file of (await readdir(DIR)).filter((f) => /\.ya?ml$/.test(f))) {
       const { workflow, text } = await load(file);
-      if (!/npx mapsync (plan|apply|drift|restore)\b/.test(text)) continue;
+      if (!/command: (plan|apply|drift|restore)\b/.test(text)) continue;
       const groups = [workflow.concurrency?.group, ...Object.values(workflow.jobs).map((j) => j.concurrency?.group)];
       expect(groups, file).toContain('mapsync-live-store');
     }
@@ -128,14 +130,16 @@ describe('.github/workflows', () => {
     expect(apply.jobs.apply!.environment).toBe('production');
     expect(Object.keys(apply.on)).toEqual(expect.arrayContaining(['push']));
     expect((apply.on.push as { paths: string[] }).paths).toEqual(expect.arrayContaining(['mappings/**', 'schema/**']));
-    // The outcome goes on the merged pull request: every apply command posts it, with the job's token.
-    const applyStep = apply.jobs.apply!.steps.find((s) => s.run?.includes('npx mapsync apply'))!;
-    const applyCommands = applyStep.run!.split('\n').filter((l) => l.includes('npx mapsync apply'));
-    expect(applyCommands.length).toBeGreaterThanOrEqual(2);
-    for (const command of applyCommands) expect(command).toMatch(/--github-comment\b/);
+    // The outcome goes on the merged pull request, with the job's token; a failed plan is reported there too.
+    const steps = apply.jobs.apply!.steps as (Step & { id?: string })[];
+    const applyStep = steps.find((s) => s.with?.command === 'apply' && s.if === undefined)!;
+    expect(applyStep.with!.args).toBe("mapsync-plan.json --github-comment ${{ github.event_name == 'workflow_dispatch' && inputs.force && '--force' || '' }}");
     expect(applyStep.env?.GITHUB_TOKEN).toBe('${{ github.token }}');
+    expect(steps.find((s) => s.with?.command === 'plan')!.id).toBe('plan');
+    const failed = steps.find((s) => s.with?.args === '--github-comment --plan-failed')!;
+    expect(failed.if).toBe("${{ failure() && steps.plan.outcome != 'success' }}");
     const drift = (await load('drift.yml')).workflow;
     expect(Object.keys(drift.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
-    expect(drift.jobs.drift!.steps.some((s) => s.run?.includes('npx mapsync drift --github-issue --github-pr'))).toBe(true);
+    expect(drift.jobs.drift!.steps.some((s) => s.with?.command === 'drift' && s.with.args === '--github-issue --github-pr')).toBe(true);
   });
 });

@@ -1,17 +1,19 @@
-// A security review of every workflow in .github/workflows/, as rules any new workflow must also
-// pass: no default token permissions, least privilege per job, no pull_request_target, no
-// attacker-controlled ${{ github.event.* }} expanded into a shell script, every action pinned to
-// a full commit SHA, and credentials handed only to the steps that run mapsync.
+// A security review of every workflow in .github/workflows/ and of the workflows `mapsync init`
+// writes, as rules any new workflow must also pass: no default token permissions, least privilege
+// per job, no pull_request_target, no attacker-controlled ${{ github.event.* }} expanded into a
+// shell script, every action pinned to a full commit SHA, and credentials handed only to the steps
+// that run mapsync — through the pinned mapsync action, never code from the pull request.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/cli.js';
+import { generatedWorkflows, type WorkflowText } from '../helpers/generatedWorkflows.js';
 
 const DIR = join(REPO_ROOT, '.github/workflows');
 
 type Permissions = Record<string, string> | 'read-all' | 'write-all' | string | undefined;
-interface Step { name?: string; uses?: string; run?: string; env?: Record<string, unknown>; with?: Record<string, unknown>; if?: string }
+interface Step { name?: string; id?: string; uses?: string; run?: string; env?: Record<string, unknown>; with?: Record<string, unknown>; if?: string }
 interface Job { permissions?: Permissions; steps?: Step[]; uses?: string; env?: Record<string, unknown>; secrets?: unknown }
 interface Workflow { on?: unknown; true?: unknown; permissions?: Permissions; env?: Record<string, unknown>; jobs: Record<string, Job> }
 
@@ -21,11 +23,28 @@ const WRITABLE = new Set(['pull-requests', 'issues']);
  * The jobs that may write contents: drift pushes the mapsync/suggestions branch (git database
  * API); apply (behind the production environment) holds the lock ref refs/mapsync/locks/<store>.
  */
-const CONTENTS_WRITERS = new Set(['drift.yml job drift', 'apply.yml job apply']);
+const CONTENTS_WRITERS = ['drift.yml job drift', 'apply.yml job apply'];
+const mayWriteContents = (where: string) => CONTENTS_WRITERS.some((w) => where.endsWith(w));
+
+const manifest = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string; repository: { url: string } };
+const REPOSITORY = /github\.com\/([\w.-]+\/[\w.-]+?)(\.git)?$/.exec(manifest.repository.url)![1]!;
+/**
+ * The one action not pinned by SHA: the mapsync action in the workflows `init` writes, named by
+ * the installed package's version (the package does not know its own commit; `init --action-ref
+ * SHA` pins it).
+ */
+const MAPSYNC_AT_VERSION = `${REPOSITORY}@v${manifest.version}`;
+const isMapsyncAction = (uses: string | undefined) => uses !== undefined && (uses === './' || uses.startsWith(`${REPOSITORY}@`));
+
+let generated: WorkflowText[];
+beforeAll(async () => {
+  generated = await generatedWorkflows();
+});
 
 async function workflows(): Promise<{ file: string; workflow: Workflow }[]> {
   const files = (await readdir(DIR)).filter((f) => /\.ya?ml$/.test(f)).sort();
-  return Promise.all(files.map(async (file) => ({ file, workflow: parse(await readFile(join(DIR, file), 'utf8')) as Workflow })));
+  const own = await Promise.all(files.map(async (file) => ({ file, workflow: parse(await readFile(join(DIR, file), 'utf8')) as Workflow })));
+  return [...own, ...generated.map(({ file, text }) => ({ file, workflow: parse(text) as Workflow }))];
 }
 
 function triggers(workflow: Workflow): string[] {
@@ -44,7 +63,7 @@ function permissionProblems(where: string, permissions: Permissions, allowWrite:
   for (const [scope, level] of Object.entries(permissions)) {
     if (level === 'read' || level === 'none') continue;
     if (level === 'write' && allowWrite && WRITABLE.has(scope)) continue;
-    if (level === 'write' && allowWrite && scope === 'contents' && CONTENTS_WRITERS.has(where)) continue;
+    if (level === 'write' && allowWrite && scope === 'contents' && mayWriteContents(where)) continue;
     problems.push(`${where}: ${scope}: ${level}`);
   }
   return problems;
@@ -58,7 +77,23 @@ const expressions = (text: string): string[] => [...text.matchAll(/\$\{\{([\s\S]
 // in scripts — pass them through env: and quote "$VAR" in the script.
 const UNTRUSTED = /\bgithub\.event\b|\bgithub\.head_ref\b|\binputs\./;
 
-const runsMapsync = (step: Step): boolean => /\bnpx mapsync\b|\bmapsync (plan|apply|drift|import)\b/.test(step.run ?? '');
+const runsMapsync = (step: Step): boolean => isMapsyncAction(step.uses);
+
+/**
+ * In a pull_request workflow, the local action (`uses: ./`) is the checkout at the workspace root:
+ * it must be the base branch (the reviewed code), with the pull request's files checked out beside it.
+ */
+function localActionProblems(file: string, workflow: Workflow): string[] {
+  if (!triggers(workflow).includes('pull_request')) return [];
+  const problems: string[] = [];
+  for (const [name, job] of Object.entries(workflow.jobs)) {
+    const steps = job.steps ?? [];
+    if (!steps.some((s) => s.uses === './')) continue;
+    const rootCheckout = steps.find((s) => s.uses?.startsWith('actions/checkout@') && s.with?.path === undefined);
+    if (rootCheckout?.with?.ref !== '${{ github.event.pull_request.base.sha }}') problems.push(`${file} job ${name}: uses ./ on a pull request, but the workspace root is not the base branch`);
+  }
+  return problems;
+}
 
 describe('security rules for every workflow in .github/workflows/', () => {
   it('finds the workflows', async () => {
@@ -102,6 +137,7 @@ describe('security rules for every workflow in .github/workflows/', () => {
         const uses = [job.uses, ...(job.steps ?? []).map((s) => s.uses)].filter((u): u is string => typeof u === 'string');
         for (const u of uses) {
           if (u.startsWith('./')) continue; // a local action is part of this repository
+          if (u === MAPSYNC_AT_VERSION && file.startsWith('init ')) continue;
           if (!/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/.test(u)) problems.push(`${file} job ${name}: ${u}`);
         }
       }
@@ -127,6 +163,38 @@ describe('security rules for every workflow in .github/workflows/', () => {
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  it('generated workflows are among those checked (both CRMs, all three)', async () => {
+    expect((await workflows()).filter((w) => w.file.startsWith('init --crm ')).length).toBe(6);
+  });
+
+  it('never runs a pull request\'s own code with secrets: mapsync runs from the pinned action, or from the base branch checkout (uses: ./)', async () => {
+    const problems: string[] = [];
+    for (const { file, workflow } of await workflows()) {
+      problems.push(...localActionProblems(file, workflow));
+      for (const [name, job] of Object.entries(workflow.jobs)) {
+        for (const step of job.steps ?? []) {
+          // No step of a workflow runs npm, npx or node itself: that would run the checkout's package.json or node_modules.
+          if (/^\s*(npm|npx|node|yarn|pnpm)\b/m.test(step.run ?? '')) problems.push(`${file} job ${name} step "${step.name}": runs ${step.run!.trim().split(/\s/)[0]} in the checkout`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('the pull-request rule is live: uses ./ after checking out the pull request is caught', () => {
+    const bad = parse(`
+on: pull_request
+jobs:
+  plan:
+    steps:
+      - uses: actions/checkout@${'a'.repeat(40)}
+      - uses: ./
+        env:
+          SF_ACCESS_TOKEN: \${{ secrets.SF_ACCESS_TOKEN }}
+`) as Workflow;
+    expect(localActionProblems('bad.yml', bad)).toEqual(['bad.yml job plan: uses ./ on a pull request, but the workspace root is not the base branch']);
   });
 
   it('checks out without persisting the token in .git/config', async () => {
