@@ -35,8 +35,7 @@ export type UnresolvedReason =
   | 'only-inactive-crm-users'
   | 'no-active-candidate'
   | 'candidate-mapped-elsewhere'
-  | 'names-differ-email-matches'
-  | 'claimed-twice';
+  | 'names-differ-email-matches';
 
 export interface Unresolved {
   reason: UnresolvedReason;

@@ -186,38 +186,14 @@ function runPass(entries: readonly Entry[], dir: Directory, addTo: string, pass:
     suggestions.push({ action: 'add', reason: 'new-seat', crmUserId: candidate.id, outreachUserId: seat.id, file: addTo, crmUser: candidate, outreachUser: seat, pass });
   }
 
-  return settleConflicts(suggestions, unresolved);
+  return { suggestions: sortSuggestions(suggestions), unresolved: sortUnresolved(unresolved) };
 }
 
-/**
- * Safety net: two suggestions that would give one CRM user (or one Outreach user) two mappings
- * would make mappings/ invalid. Both are left for a person instead.
- */
-function settleConflicts(suggestions: Suggestion[], unresolved: Unresolved[]): { suggestions: Suggestion[]; unresolved: Unresolved[] } {
-  const byCrm = new Map<CrmUserId, number>();
-  const byOutreach = new Map<OutreachUserId, number>();
-  for (const s of suggestions) {
-    if (s.action === 'remove') continue;
-    byCrm.set(s.crmUserId, (byCrm.get(s.crmUserId) ?? 0) + 1);
-    if (s.action === 'add') byOutreach.set(s.outreachUserId, (byOutreach.get(s.outreachUserId) ?? 0) + 1);
-  }
-  const kept: Suggestion[] = [];
-  for (const s of suggestions) {
-    const twice = s.action !== 'remove' && ((byCrm.get(s.crmUserId) ?? 0) > 1 || (byOutreach.get(s.outreachUserId) ?? 0) > 1);
-    if (!twice) {
-      kept.push(s);
-      continue;
-    }
-    unresolved.push({
-      reason: 'claimed-twice',
-      crmUserId: s.crmUserId,
-      outreachUserId: s.outreachUserId,
-      ...(s.action === 'replace' && s.file !== undefined ? { file: s.file, line: s.line } : {}),
-      detail: `${s.reason} would map ${crmLabel(s.crmUser)} to ${seatLabel(s.outreachUser)}, but another suggestion claims one of them too`,
-    });
-  }
-  return { suggestions: sortSuggestions(kept), unresolved: sortUnresolved(unresolved) };
-}
+// No two suggestions ever claim one user: every claim is the one active CRM user with a seat's
+// email, a seat whose email another Outreach user shares is "email-shared", a CRM user already
+// mapped (or claimed by an earlier pass) is "candidate-mapped-elsewhere", and each seat is looked
+// at once per pass. (An earlier "claimed-twice" reason guarded this and could never be reached;
+// editMappingFiles still refuses, before writing, a result that maps a user twice.)
 
 /** Edits in file order, then adds by CRM user: the order people read and the cap keeps. */
 function sortSuggestions(list: Suggestion[]): Suggestion[] {

@@ -84,6 +84,10 @@ describe('suggest --write (property)', () => {
       const sources = { crm: 'test', outreach: 'test' };
       const set = computeSuggestions({ mappings: before.state.mappings, crmUsers, outreachUsers: seats, addTo: ADD_TO, sources });
       for (const s of set.suggestions) seen.add(s.reason);
+      // No two suggestions claim one user (the rules guarantee it; there is no reason to fall back on).
+      const claims = set.suggestions.filter((s) => s.action !== 'remove');
+      expect(new Set(claims.map((s) => s.crmUserId)).size).toBe(claims.length);
+      expect(new Set(claims.map((s) => s.outreachUserId)).size).toBe(claims.length);
       for (const u of set.unresolved) seen.add(u.reason);
       const outcome = editMappingFiles({ suggestions: set.suggestions, texts, desired: before.state.mappings, addTo: ADD_TO, date: '2026-01-02', max: 200, crm: DEFAULT_CRM_RULES });
 
