@@ -3,7 +3,7 @@
 import { applyPlan, type ApplyOutcome } from '../apply/applyPlan.js';
 import { DEFAULT_INTERRUPT_GRACE_MS } from '../apply/driveStore.js';
 import { completionLine, failureLines, summaryMarkdown } from '../apply/report.js';
-import { appendStepSummary } from '../github/index.js';
+import { appendStepSummary } from '../github/stepSummary.js';
 import type { LiveState, Plan } from '../model.js';
 import type { MappingStore } from '../stores/store.js';
 import type { CommandContext } from '../context.js';

@@ -1,6 +1,7 @@
-// The mapsync command line: global flags, then one thin module per command.
+// The mapsync command line: global flags, then one thin module per command. Each registers its
+// flags and help only; its code is imported when it runs (lazyAction.ts), so a command loads only
+// what it uses: keep the imports here and in commands/ light (test/cli/startupLoads.test.ts).
 import { Command } from 'commander';
-import { reportError } from './action.js';
 import { argvWantsJson, errorDocument } from './jsonErrors.js';
 import { redact } from '../secrets.js';
 import { registerValidate } from './commands/validate.js';
@@ -49,5 +50,6 @@ registerInit(program);
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
+  const { reportError } = await import('./action.js');
   process.exitCode = reportError(err, process.argv.includes('--debug'), { json: argvWantsJson(process.argv) });
 }

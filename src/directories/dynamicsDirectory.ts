@@ -4,7 +4,7 @@ import type { StoreContext } from '../context.js';
 import type { CrmDirectory, CrmUser } from './directory.js';
 import type { CrmUserId } from '../model.js';
 import { hasDynamicsCredentials } from '../dynamics/settings.js';
-import { dynamicsSession, fieldFor, type DynamicsSession } from '../dynamics/session.js';
+import type { DynamicsSession } from '../dynamics/session.js';
 
 export function dynamicsDirectory(session: DynamicsSession): CrmDirectory {
   return {
@@ -27,5 +27,7 @@ export function dynamicsDirectory(session: DynamicsSession): CrmDirectory {
 /** The Dynamics directory when Dynamics credentials are in the environment, else undefined. */
 export async function dynamicsDirectoryFromEnv(context: StoreContext): Promise<CrmDirectory | undefined> {
   if (!hasDynamicsCredentials(context.env)) return undefined;
+  // The client (dynamics-web-api) is loaded only when there are credentials to use it with.
+  const { dynamicsSession, fieldFor } = await import('../dynamics/session.js');
   return dynamicsDirectory(dynamicsSession(context, fieldFor(undefined, context.config)));
 }

@@ -2,7 +2,7 @@
 // once per run and shared with the outreach store), so asking about many users costs nothing more.
 import type { OutreachUserId } from '../model.js';
 import type { StoreContext } from '../context.js';
-import { outreachClient, type OutreachClient } from '../outreach/client.js';
+import type { OutreachClient } from '../outreach/client.js';
 import { hasOutreachCredentials } from '../outreach/settings.js';
 import type { OutreachDirectory, OutreachUser } from './directory.js';
 
@@ -28,5 +28,7 @@ export function outreachDirectory(client: OutreachClient): OutreachDirectory {
 /** The live Outreach directory when Outreach credentials are in the environment, else undefined. */
 export async function outreachDirectoryFromEnv(context: StoreContext): Promise<OutreachDirectory | undefined> {
   if (!hasOutreachCredentials(context.env)) return undefined;
+  // The HTTP client is loaded only when there are credentials to use it with.
+  const { outreachClient } = await import('../outreach/client.js');
   return outreachDirectory(outreachClient(context));
 }

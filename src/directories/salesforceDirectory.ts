@@ -5,7 +5,7 @@ import type { CrmDirectory, CrmUser } from './directory.js';
 import type { CrmUserId } from '../model.js';
 import { hasSalesforceEnv } from '../salesforce/credentials.js';
 import { queryAll, retrieveUsers, type UserRecord } from '../salesforce/queries.js';
-import { salesforceSession, type SalesforceSession } from '../salesforce/session.js';
+import type { SalesforceSession } from '../salesforce/session.js';
 
 export const USER_FIELDS = ['Id', 'Name', 'Email', 'IsActive'] as const;
 
@@ -42,5 +42,7 @@ export function salesforceDirectory(session: SalesforceSession): CrmDirectory {
 /** The Salesforce directory when Salesforce credentials are in the environment, else undefined. */
 export async function salesforceDirectoryFromEnv(context: StoreContext): Promise<CrmDirectory | undefined> {
   if (!hasSalesforceEnv(context.env)) return undefined;
+  // The client is loaded only when there are credentials to use it with.
+  const { salesforceSession } = await import('../salesforce/session.js');
   return salesforceDirectory(salesforceSession(context));
 }

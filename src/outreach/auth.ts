@@ -4,7 +4,6 @@
 import { MapsyncError } from '../errors.js';
 import { registerSecret } from '../secrets.js';
 import type { Logger } from '../log.js';
-import { keepRefreshToken } from './keepRefreshToken.js';
 import type { OutreachSettings } from './settings.js';
 
 export class TokenSource {
@@ -92,6 +91,8 @@ export class TokenSource {
       // keep it for the next run before anything else can fail.
       registerSecret(body.refresh_token);
       this.refreshToken = body.refresh_token;
+      // Loaded only when Outreach issues a new token: keeping it may need the GitHub client.
+      const { keepRefreshToken } = await import('./keepRefreshToken.js');
       await keepRefreshToken(refresh.keep, body.refresh_token, this.log);
     }
     this.token = body.access_token;

@@ -1,23 +1,8 @@
-// mapsync drift: the plan, read as "has someone changed the live mappings by hand?" — for
-// scheduled checks. 0 in sync, 2 drift, 1 error.
+// `mapsync drift`: its flags and help. The work is in ../actions/drift.ts, loaded only when it runs.
 import { Option, type Command } from 'commander';
-import { syncDriftIssue, writePlanSummary } from '../../github/index.js';
-import { annotatePlanErrors } from '../../plan/annotations.js';
-import { preparePlan } from '../../plan/preparePlan.js';
-import { hasChanges, hasErrors } from '../../plan/render/describe.js';
-import { FORMATS, renderAs, type Format } from '../../plan/render/select.js';
-import { MapsyncError } from '../../errors.js';
-import { syncSuggestionsPr, type SuggestionsPrResult } from '../../github/suggestionsPr.js';
-import { suggestedChange } from '../../suggest/suggestedPlan.js';
-import { action } from '../action.js';
-
-interface DriftOptions {
-  store?: string;
-  dir?: string;
-  format: Format;
-  githubIssue?: boolean;
-  githubPr?: boolean;
-}
+import { FORMATS } from '../../plan/render/formats.js';
+import { lazyAction } from '../lazyAction.js';
+import type { DriftOptions } from '../actions/drift.js';
 
 export function registerDrift(program: Command): void {
   program
@@ -29,31 +14,5 @@ export function registerDrift(program: Command): void {
     .option('--github-issue', 'open, update or close the `mapping-drift` issue')
     .option('--github-pr', 'keep one pull request from mapsync/suggestions with the edits `mapsync suggest --write` would make (closed when none remain)')
     .addHelpText('after', '\nExit codes: 0 in sync · 2 drift · 1 error\n')
-    .action(action<DriftOptions>(async (options, context) => {
-      const { plan, store, desired, live } = await preparePlan(context, { storeSpec: options.store, mappingsDir: options.dir });
-      try {
-        context.print(renderAs(options.format, plan, { colors: context.colors, mode: 'drift' }));
-        const failed = hasErrors(plan);
-        if (failed && options.format !== 'text') {
-          for (const e of plan.errors ?? []) context.log.info(`${e.file}:${e.line}:${e.column}: error: ${e.message} [${e.code}]`);
-        }
-        annotatePlanErrors(plan, context.env, context.log);
-        // Every change goes to the job summary when it fits its 1 MiB; the issue links there.
-        const fullPlanIn = await writePlanSummary(plan, context, 'drift');
-        // The suggestions PR first, so that the drift issue can link to it.
-        let suggestionsPr: SuggestionsPrResult | undefined;
-        if (options.githubPr) {
-          const change = await suggestedChange(context, { desired, live, store, mappingsDir: options.dir ?? context.config.mappingsDir });
-          suggestionsPr = await syncSuggestionsPr({ ...change, context });
-        }
-        if (options.githubIssue) await syncDriftIssue({ plan, context, suggestionsPr, fullPlanIn });
-        if (failed) {
-          const n = plan.errors!.length;
-          throw new MapsyncError(`${n} ${n === 1 ? 'entry' : 'entries'} in mappings/ name users the directories do not know: fix them and run drift again`);
-        }
-        return hasChanges(plan) ? 2 : 0;
-      } finally {
-        await store.close();
-      }
-    }));
+    .action(lazyAction<DriftOptions>(async () => (await import('../actions/drift.js')).runDrift));
 }

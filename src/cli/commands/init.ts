@@ -1,29 +1,8 @@
-// `mapsync init`: makes an empty repository ready for mapsync (CONTRACT §13): an example mapping
-// file, mapsync.config.yaml, the plan/apply/drift workflows and the .gitignore lines. It never
-// overwrites or edits a file (.gitignore is only appended to) and names every file it left alone.
+// `mapsync init`: its flags and help. The work is in ../actions/init.ts, loaded only when it runs.
 import { Option, type Command } from 'commander';
-import { action } from '../action.js';
-import { CRM_NAMES, type CrmName } from '../../crm/index.js';
-import { MapsyncError } from '../../errors.js';
-import { installedSchema, packageInfo } from '../../init/packageInfo.js';
-import { scaffold } from '../../init/scaffold.js';
-import { parseStoreSpec } from '../../stores/index.js';
-
-interface InitOptions {
-  crm: CrmName;
-  store?: string;
-  actionRef?: string;
-}
-
-/** The stores a repository can apply to; the CRM store must be the chosen CRM's. */
-function checkStore(store: string, crm: CrmName): void {
-  const { kind, argument } = parseStoreSpec(store);
-  if (kind === 'file' && argument) return;
-  if (kind === 'outreach' || kind === crm) return;
-  const other = CRM_NAMES.find((name) => name !== crm);
-  if (kind === other) throw new MapsyncError(`--store ${store} does not go with --crm ${crm}`, { hint: `use --store ${crm}, --store outreach or --store file:PATH, or --crm ${kind}` });
-  throw new MapsyncError(`--store ${store}: not a store init can set up`, { hint: `use file:PATH, ${crm} or outreach` });
-}
+import { CRM_NAMES } from '../../crm/rules.js';
+import { lazyAction } from '../lazyAction.js';
+import type { InitOptions } from '../actions/init.js';
 
 export function registerInit(program: Command): void {
   program
@@ -33,34 +12,5 @@ export function registerInit(program: Command): void {
     .option('--store <spec>', 'the live store: file:PATH, salesforce, outreach or dynamics (default: the file store)')
     .option('--action-ref <ref>', 'the ref the workflows use the mapsync action at, e.g. a commit SHA (default: v<this version>)')
     .addHelpText('after', '\nExit codes: 0 done (files that already existed are named and left alone) · 1 error.')
-    .action(action<InitOptions>(async (options, context) => {
-      const store = options.store ?? context.config.store;
-      checkStore(store, options.crm);
-      const info = packageInfo();
-      const ref = options.actionRef ?? `v${info.version}`;
-      if (!/^[\w./-]+$/.test(ref)) throw new MapsyncError(`--action-ref ${ref}: not a git ref`, { hint: 'give a tag such as v1.2.0 or a 40-character commit SHA' });
-      let repository = info.githubRepository;
-      if (repository === undefined) {
-        repository = `OWNER/${info.name}`;
-        context.log.warn(`${info.name}'s package.json names no GitHub repository: the workflows say uses: ${repository}@${ref}; replace OWNER`);
-      }
-      const projectDir = process.cwd();
-      const result = await scaffold({
-        projectDir,
-        crm: options.crm,
-        store,
-        mappingsDir: context.config.mappingsDir,
-        schemaPath: installedSchema(projectDir, info),
-        action: `${repository}@${ref}`,
-      });
-      for (const file of result.created) context.print(`created ${file}\n`);
-      const g = result.gitignore;
-      if (g.added.length > 0) context.print(`${g.created ? 'created' : 'appended to'} ${g.file}: ${g.added.join(' ')}\n`);
-      for (const file of result.leftAlone) context.print(`left alone ${file}: it exists\n`);
-      if (g.added.length === 0) context.print(`left alone ${g.file}: it already ignores ${'.mapsync/'} and node_modules/\n`);
-      if (result.created.length > 0) {
-        context.log.info('next: replace the example in the mappings folder, run `npx mapsync validate` and `npx mapsync plan`, add the secrets your store needs (README, "Stores"), commit, and open a pull request');
-      }
-      return 0;
-    }));
+    .action(lazyAction<InitOptions>(async () => (await import('../actions/init.js')).runInit));
 }

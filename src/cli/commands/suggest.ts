@@ -1,19 +1,7 @@
-// mapsync suggest: proposes edits to mappings/ from the user directories (CONTRACT §7); with
-// --write, makes them. Nothing is written to any store.
+// `mapsync suggest`: its flags and help. The work is in ../actions/suggest.ts, loaded only when it runs.
 import { Option, type Command } from 'commander';
-import { prepareSuggestions } from '../../suggest/prepare.js';
-import { renderSuggestionsJson, renderSuggestionsText } from '../../suggest/render.js';
-import { writeSuggestions } from '../../suggest/apply.js';
-import { crmIdRules } from '../../crm/index.js';
-import { action } from '../action.js';
-
-interface SuggestOptions {
-  store?: string;
-  dir?: string;
-  write?: boolean;
-  format: 'text' | 'json';
-  detailedExitcode?: boolean;
-}
+import { lazyAction } from '../lazyAction.js';
+import type { SuggestOptions } from '../actions/suggest.js';
 
 export function registerSuggest(program: Command): void {
   program
@@ -25,20 +13,5 @@ export function registerSuggest(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--detailed-exitcode', 'exit 2 when there are suggestions')
     .addHelpText('after', '\nExit codes: 0 ok · 1 error · 2 suggestions (only with --detailed-exitcode)\n')
-    .action(action<SuggestOptions>(async (options, context) => {
-      const prepared = await prepareSuggestions(context, { storeSpec: options.store, mappingsDir: options.dir });
-      try {
-        const { set } = prepared;
-        let written: { made: number; deferred: number; files: string[] } | undefined;
-        if (options.write) {
-          const outcome = await writeSuggestions({ set, desired: prepared.desired, addTo: prepared.addTo, max: context.config.suggest.maxSuggestions, crm: crmIdRules(context.config.crm) });
-          written = { made: outcome.made.length, deferred: outcome.deferred, files: outcome.edits.map((e) => e.file) };
-          for (const file of outcome.unformatted) context.log.warn(`${file} was not fmt-clean before: edited in place, not reformatted (run mapsync fmt)`);
-        }
-        context.print(options.format === 'json' ? renderSuggestionsJson(set) : renderSuggestionsText(set, context.colors, { written }));
-        return options.detailedExitcode && set.suggestions.length > 0 ? 2 : 0;
-      } finally {
-        await prepared.store.close();
-      }
-    }));
+    .action(lazyAction<SuggestOptions>(async () => (await import('../actions/suggest.js')).runSuggest));
 }

@@ -1,15 +1,7 @@
-// `mapsync validate`: schema, ID and uniqueness checks of the mapping files. No network.
+// `mapsync validate`: its flags and help. The work is in ../actions/validate.ts, loaded only when it runs.
 import { Option, type Command } from 'commander';
-import { action } from '../action.js';
-import { loadDesiredDetails } from '../../desired/load.js';
-import { crmIdRules } from '../../crm/index.js';
-import { invalidVerdict, renderGithub, renderJson, renderSummary, renderText, type ValidateFormat } from '../../desired/report.js';
-import { appendStepSummary } from '../../github/index.js';
-
-interface ValidateOptions {
-  dir?: string;
-  format: ValidateFormat;
-}
+import { lazyAction } from '../lazyAction.js';
+import type { ValidateOptions } from '../actions/validate.js';
 
 export function registerValidate(program: Command): void {
   program
@@ -18,20 +10,5 @@ export function registerValidate(program: Command): void {
     .option('--dir <folder>', 'folder holding the mapping files (default: mappingsDir from the config, "mappings")')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'github']).default('text'))
     .addHelpText('after', '\nExit codes: 0 valid, 1 invalid (or the folder is missing).')
-    .action(action<ValidateOptions>(async (options, context) => {
-      const dir = options.dir ?? context.config.mappingsDir;
-      const result = await loadDesiredDetails(dir, process.cwd(), crmIdRules(context.config.crm));
-      if (result.state.files.length === 0) context.log.warn(`no *.yaml or *.yml files under ${dir}: nothing is mapped`);
-      if (options.format === 'json') {
-        context.print(renderJson(result));
-      } else if (options.format === 'github') {
-        context.print(renderGithub(result));
-        const verdict = result.errors.length === 0 ? `valid: ${result.state.files.length} file(s)` : `invalid: ${invalidVerdict(result)}`;
-        context.log.info(`mapsync validate: ${verdict}`);
-      } else {
-        context.print(renderText(result, context.colors));
-      }
-      await appendStepSummary(renderSummary(result), context.env);
-      return result.errors.length === 0 ? 0 : 1;
-    }));
+    .action(lazyAction<ValidateOptions>(async () => (await import('../actions/validate.js')).runValidate));
 }

@@ -6,9 +6,9 @@ import { serializePlan } from './json.js';
 import type { Mode } from './view.js';
 import { renderMarkdown } from './markdown.js';
 import { renderText } from './text.js';
+import type { Format } from './formats.js';
 
-export const FORMATS = ['text', 'markdown', 'json', 'checklist'] as const;
-export type Format = (typeof FORMATS)[number];
+export { FORMATS, type Format } from './formats.js';
 
 export function renderAs(format: Format, plan: Plan, options: { colors: Colors; mode: Mode }): string {
   switch (format) {

@@ -1,0 +1,57 @@
+// `mapsync init`: makes an empty repository ready for mapsync (CONTRACT §13): an example mapping
+// file, mapsync.config.yaml, the plan/apply/drift workflows and the .gitignore lines. It never
+// overwrites or edits a file (.gitignore is only appended to) and names every file it left alone.
+// (Its flags and help are in ../commands/init.ts.)
+import type { CommandRunner } from '../action.js';
+import { CRM_NAMES, type CrmName } from '../../crm/index.js';
+import { MapsyncError } from '../../errors.js';
+import { installedSchema, packageInfo } from '../../init/packageInfo.js';
+import { scaffold } from '../../init/scaffold.js';
+import { parseStoreSpec } from '../../stores/index.js';
+
+export interface InitOptions {
+  crm: CrmName;
+  store?: string;
+  actionRef?: string;
+}
+
+/** The stores a repository can apply to; the CRM store must be the chosen CRM's. */
+function checkStore(store: string, crm: CrmName): void {
+  const { kind, argument } = parseStoreSpec(store);
+  if (kind === 'file' && argument) return;
+  if (kind === 'outreach' || kind === crm) return;
+  const other = CRM_NAMES.find((name) => name !== crm);
+  if (kind === other) throw new MapsyncError(`--store ${store} does not go with --crm ${crm}`, { hint: `use --store ${crm}, --store outreach or --store file:PATH, or --crm ${kind}` });
+  throw new MapsyncError(`--store ${store}: not a store init can set up`, { hint: `use file:PATH, ${crm} or outreach` });
+}
+
+export const runInit: CommandRunner<InitOptions> = async (options, context) => {
+  const store = options.store ?? context.config.store;
+  checkStore(store, options.crm);
+  const info = packageInfo();
+  const ref = options.actionRef ?? `v${info.version}`;
+  if (!/^[\w./-]+$/.test(ref)) throw new MapsyncError(`--action-ref ${ref}: not a git ref`, { hint: 'give a tag such as v1.2.0 or a 40-character commit SHA' });
+  let repository = info.githubRepository;
+  if (repository === undefined) {
+    repository = `OWNER/${info.name}`;
+    context.log.warn(`${info.name}'s package.json names no GitHub repository: the workflows say uses: ${repository}@${ref}; replace OWNER`);
+  }
+  const projectDir = process.cwd();
+  const result = await scaffold({
+    projectDir,
+    crm: options.crm,
+    store,
+    mappingsDir: context.config.mappingsDir,
+    schemaPath: installedSchema(projectDir, info),
+    action: `${repository}@${ref}`,
+  });
+  for (const file of result.created) context.print(`created ${file}\n`);
+  const g = result.gitignore;
+  if (g.added.length > 0) context.print(`${g.created ? 'created' : 'appended to'} ${g.file}: ${g.added.join(' ')}\n`);
+  for (const file of result.leftAlone) context.print(`left alone ${file}: it exists\n`);
+  if (g.added.length === 0) context.print(`left alone ${g.file}: it already ignores ${'.mapsync/'} and node_modules/\n`);
+  if (result.created.length > 0) {
+    context.log.info('next: replace the example in the mappings folder, run `npx mapsync validate` and `npx mapsync plan`, add the secrets your store needs (README, "Stores"), commit, and open a pull request');
+  }
+  return 0;
+};
