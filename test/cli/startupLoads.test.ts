@@ -14,7 +14,7 @@ const RECORDER = pathToFileURL(join(REPO_ROOT, 'test/helpers/recordLoads.mjs')).
 /** What no read-only command on local files needs: each is a package (or our module) that costs start-up time. */
 const HEAVY: Array<[string, RegExp]> = [
   ['the GitHub client (@octokit)', /\/node_modules\/@octokit\//],
-  ['jsforce', /\/node_modules\/jsforce\//],
+  ['jsforce', /\/node_modules\/(@jsforce\/|jsforce\/)/],
   ['dynamics-web-api', /\/node_modules\/dynamics-web-api\//],
   ['diff', /\/node_modules\/diff\//],
   ['cli-progress', /\/node_modules\/cli-progress\//],
