@@ -1,4 +1,4 @@
-// The composite action (action.yml) run step by step by test/helpers/actionRunner.ts, on an org
+// The composite action (action.yml) run step by step by test/helpers/actionRunner.mjs, on an org
 // repository made by `mapsync init` whose own package.json (a preinstall script) and
 // node_modules (a fake mapsync binary, fake copies of mapsync's dependencies) would leave a mark
 // if anything ran them. The action must run its own mapsync, by its own path, on the caller's files.
@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli } from '../helpers/cli.js';
-import { evaluate, runAction, type RunActionOptions } from '../helpers/actionRunner.js';
+import { evaluate, runAction } from '../helpers/actionRunner.mjs';
 
 let root: string;
 let actionPath: string;
@@ -47,7 +47,7 @@ async function orgRepository(dir: string): Promise<void> {
   }
 }
 
-const options = (inputs: Record<string, string>): RunActionOptions => ({
+const options = (inputs: Record<string, string>): Parameters<typeof runAction>[0] => ({
   actionPath,
   workspace,
   inputs,
@@ -97,7 +97,7 @@ describe('the mapsync action (action.yml run steps)', () => {
     expect(cacheRestores).toBe(1);
     const byName = Object.fromEntries(run.steps.map((s) => [s.name, s]));
     expect(byName['Set up Node.js 24']?.uses).toMatch(/^actions\/setup-node@[0-9a-f]{40}$/);
-    expect(byName['Restore the mapsync install']?.skippedBecause).toBe('uses: stood in for by the test');
+    expect(byName['Restore the mapsync install']?.skippedBecause).toBe('uses: stood in for by the caller');
     expect(byName['Install mapsync from the action\'s own lockfile']?.ran).toBe(false);
     expect(byName['Run mapsync']).toMatchObject({ ran: true, code: 2 });
     expect(await marks()).toEqual([]);

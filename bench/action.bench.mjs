@@ -1,0 +1,96 @@
+// The mapsync action (action.yml): time from start to the first line of a plan, with the install
+// cached and not, against today's copy-the-repository workflow (`npm ci` with its `prepare`
+// build, then `npx mapsync plan`) as the baseline. The action's run steps are executed by the
+// test runner (test/helpers/actionRunner.mjs); its `uses:` steps are stood in for: setup-node
+// is skipped (the machine's Node runs everything), and actions/cache is a miss (nothing
+// restored) or a hit (a tar of node_modules/ and dist/ saved by the uncached run is extracted,
+// its time counted, as actions/cache restores one). npm's own cache is warm in every case.
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { tmpdir, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { ROOT } from './lib.mjs';
+import { runAction } from '../test/helpers/actionRunner.mjs';
+
+const SOURCES = ['action.yml', 'package.json', 'package-lock.json', 'tsconfig.json', 'bin', 'src', 'schema'];
+const work = await mkdtemp(join(tmpdir(), 'mapsync-bench-action-'));
+const sh = (cmd, cwd) => {
+  const r = spawnSync('bash', ['-c', cmd], { cwd, encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`${cmd}: ${r.stderr}`);
+  return r.stdout;
+};
+const size = (dir) => Number(sh(`du -sb ${dir} | cut -f1`, work)) / 1e6;
+
+async function copySources(dir, extra = []) {
+  await mkdir(dir, { recursive: true });
+  for (const entry of [...SOURCES, ...extra]) await cp(join(ROOT, entry), join(dir, entry), { recursive: true });
+}
+
+/** Starts a timer; the promise resolves with the seconds to the first stdout line of mapsync. */
+function firstLineTimer() {
+  const start = performance.now();
+  let first;
+  return { seen: (chunk) => { if (first === undefined && chunk.trim() !== '' && !chunk.startsWith('::')) first = (performance.now() - start) / 1000; }, first: () => first, total: () => (performance.now() - start) / 1000 };
+}
+
+// The org repository the action plans: made by `mapsync init` (example mapping, file store).
+const org = join(work, 'org');
+await mkdir(org);
+sh(`node ${join(ROOT, 'bin/mapsync.js')} init`, org);
+
+async function actionRun(actionPath, { cacheTar }) {
+  const t = firstLineTimer();
+  const run = await runAction({
+    actionPath, workspace: org, inputs: { command: 'plan' }, onStdout: t.seen,
+    onUses: async (step) => {
+      if (!step.uses.startsWith('actions/cache@')) return {};
+      if (!cacheTar) return { 'cache-hit': 'false' };
+      sh(`tar -xzf ${cacheTar}`, actionPath);
+      return { 'cache-hit': 'true' };
+    },
+  });
+  if (run.failed) throw new Error(`action failed: ${run.stderr}`);
+  return { first: t.first(), total: t.total(), ran: run.steps.filter((s) => s.ran).map((s) => s.name) };
+}
+
+const load = () => loadavg().map((l) => l.toFixed(1)).join(' / ');
+const rows = [];
+console.log(`### The action: time to the first plan line\n`);
+console.log(`Load average (1/5/15 min) at the start: ${load()}.\n`);
+
+// 1. Baseline: a copy of the repository, npm ci (prepare = tsc), then plan.
+const clone = join(work, 'clone');
+await copySources(clone, ['mappings']);
+{
+  const t = firstLineTimer();
+  sh('npm ci --no-audit --no-fund', clone);
+  const r = spawnSync(process.execPath, ['bin/mapsync.js', 'plan'], { cwd: clone, encoding: 'utf8' });
+  t.seen(r.stdout);
+  rows.push(['today: copy of the repository, `npm ci` (with the `prepare` build) + `npx mapsync plan`', t.first(), size(join(clone, 'node_modules'))]);
+}
+
+// 2. The action, cache miss: npm ci --ignore-scripts, build, prune, then plan.
+const cold = join(work, 'action-cold');
+await copySources(cold);
+const coldRun = await actionRun(cold, { cacheTar: undefined });
+const runtime = size(join(cold, 'node_modules'));
+rows.push([`action, install not cached (ran: ${coldRun.ran.join(', ')})`, coldRun.first, runtime]);
+const tar = join(work, 'cache.tgz');
+sh(`tar -czf ${tar} node_modules dist`, cold);
+
+// 3. The action, cache hit: extract the saved install, then plan.
+const warm = join(work, 'action-warm');
+await copySources(warm);
+const warmRun = await actionRun(warm, { cacheTar: tar });
+rows.push([`action, install cached (ran: ${warmRun.ran.join(', ')}; the tar extract counted)`, warmRun.first, runtime]);
+
+// 4. A second mapsync step in the same job: the install is already there.
+const again = await actionRun(warm, { cacheTar: tar });
+rows.push([`action, second mapsync step in the same job (ran: ${again.ran.join(', ')})`, again.first, runtime]);
+
+console.log('| run | to the first plan line | `node_modules` after |');
+console.log('|---|---:|---:|');
+for (const [what, seconds, mb] of rows) console.log(`| ${what} | ${seconds.toFixed(1)} s | ${mb.toFixed(1)} MB |`);
+console.log(`\nCache archive (tar.gz of node_modules/ and dist/): ${(Number(sh(`stat -c %s ${tar}`, work)) / 1e6).toFixed(1)} MB. Load average at the end: ${load()}.\n`);
+await rm(work, { recursive: true, force: true });
