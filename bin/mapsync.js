@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const entry = new URL('../dist/cli/main.js', import.meta.url);
+const entry = new URL('../dist/cli/run.js', import.meta.url);
 if (!existsSync(fileURLToPath(entry))) {
   process.stderr.write('mapsync: not built yet — run `npm ci` (or `npm run build`) in the mapsync checkout first\n');
   process.exit(1);

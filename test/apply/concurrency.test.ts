@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lockStoreFile } from '../../src/stores/file/lock.js';
-import { CLI, cleanEnv, makeProject, runCli } from '../helpers/cli.js';
+import { CLI, cleanEnv, makeProject, runCli, runCliProcess } from '../helpers/cli.js';
 import { liveStore, livePairs, mappingYaml, pairStrings, pairs, STORE, type Pair } from './seed.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -63,7 +63,7 @@ describe('store lock', () => {
     const dir = await project(pairs(2000), []);
     expect((await runCli(['plan', '--out', 'plan.json'], { cwd: dir })).code).toBe(0);
     await leaveDeadLock(dir);
-    const results = await Promise.all([1, 2, 3].map(() => runCli(['apply', 'plan.json'], { cwd: dir, timeoutMs: 120_000 })));
+    const results = await Promise.all([1, 2, 3].map(() => runCliProcess(['apply', 'plan.json'], { cwd: dir, timeoutMs: 120_000 })));
     expect(results.map((r) => r.code).sort()).toEqual([0, 1, 1]);
     for (const r of results.filter((x) => x.code === 1)) {
       expect(r.stderr).toMatch(/^error: (\.mapsync\/live\.json is locked by another apply|the live store changed since this plan was made; run plan again)/m);
@@ -77,8 +77,8 @@ describe('store lock', () => {
     const dir = await project(pairs(3000, 500), pairs(1000));
     expect((await runCli(['plan', '--out', 'plan.json'], { cwd: dir })).code).toBe(0);
     const [a, b] = await Promise.all([
-      runCli(['apply', 'plan.json', '--force'], { cwd: dir, timeoutMs: 120_000 }),
-      runCli(['apply', 'plan.json', '--force'], { cwd: dir, timeoutMs: 120_000 }),
+      runCliProcess(['apply', 'plan.json', '--force'], { cwd: dir, timeoutMs: 120_000 }),
+      runCliProcess(['apply', 'plan.json', '--force'], { cwd: dir, timeoutMs: 120_000 }),
     ]);
     expect([a.code, b.code].sort()).toEqual([0, 1]);
     const loser = a.code === 1 ? a : b;
