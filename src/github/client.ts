@@ -46,10 +46,41 @@ export function createGitHubClient(github: GitHubContext, log: Logger): GitHubCl
     throttle: {
       onRateLimit: decide('rate limit'),
       onSecondaryRateLimit: decide('secondary rate limit'),
+      // The plugin only calls key(id).schedule() on these; its types ask for whole Bottleneck groups.
+      ...((github.writeGapMs !== undefined ? { write: pacedQueue(github.writeGapMs), notifications: pacedQueue(github.writeGapMs) } : {}) as object),
     },
     // 429 belongs to the throttling plugin (it honours retry-after); the retry plugin handles 5xx.
     retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451], retries: SERVER_ERROR_RETRIES },
   });
+}
+
+interface Limiter {
+  schedule(...args: unknown[]): Promise<unknown>;
+}
+
+/**
+ * Stands in for the throttling plugin's write and notification queues (Bottleneck groups the
+ * plugin keeps per process) when GitHubContext.writeGapMs is set: writes one at a time, at least
+ * `gapMs` apart. The plugin calls `group.key(id).schedule([options,] job, ...args)`.
+ */
+function pacedQueue(gapMs: number): { key(id: string): Limiter } {
+  let queue: Promise<unknown> = Promise.resolve();
+  let lastStarted = Number.NEGATIVE_INFINITY;
+  const limiter: Limiter = {
+    schedule(...args) {
+      const at = args.findIndex((arg) => typeof arg === 'function');
+      const job = args[at] as (...jobArgs: unknown[]) => unknown;
+      const run = queue.then(async () => {
+        const wait = lastStarted + gapMs - Date.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        lastStarted = Date.now();
+        return job(...args.slice(at + 1));
+      });
+      queue = run.catch(() => undefined);
+      return run;
+    },
+  };
+  return { key: () => limiter };
 }
 
 /** Turns an octokit failure into one line an admin can act on. */
