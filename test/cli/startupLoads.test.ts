@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeProject, REPO_ROOT, runCli, type CliResult } from '../helpers/cli.js';
+import { makeProject, REPO_ROOT, runCliProcess, type CliResult } from '../helpers/cli.js';
 import { directoriesFor, storeOf, yamlOf, type Person } from '../plan/project.js';
 
 const RECORDER = pathToFileURL(join(REPO_ROOT, 'test/helpers/recordLoads.mjs')).href;
@@ -37,10 +37,10 @@ async function project(files: Record<string, string>): Promise<string> {
   return p.dir;
 }
 
-/** Runs the CLI with the recorder; returns its result and every module URL it loaded. */
+/** Runs the CLI as a process (start-up is the point) with the recorder; returns its result and every module URL it loaded. */
 async function runRecorded(args: string[], cwd: string): Promise<{ result: CliResult; loaded: string[] }> {
   const log = join(cwd, 'loads.txt');
-  const result = await runCli(args, { cwd, env: { NODE_OPTIONS: `--import=${RECORDER}`, MAPSYNC_TEST_LOAD_LOG: log } });
+  const result = await runCliProcess(args, { cwd, env: { NODE_OPTIONS: `--import=${RECORDER}`, MAPSYNC_TEST_LOAD_LOG: log } });
   const loaded = [...new Set((await readFile(log, 'utf8')).split('\n').filter(Boolean))];
   return { result, loaded };
 }
