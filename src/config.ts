@@ -28,6 +28,13 @@ export interface Config {
   crm: CrmName;
   /** The `dynamics` store: the whole-number column on systemuser that holds the Outreach user id. */
   dynamics: { field: string };
+  /** The `plugin-export:PATH` store: which CSV headers hold what, where they differ from the defaults (§12). */
+  pluginExport: { columns: PluginExportColumns };
+  /**
+   * Where names and active state come from when the store itself has none (the read-only plugin
+   * stores): `directories.crm` reads the CRM's users with that store's client and credentials.
+   */
+  directories: { crm?: CrmName };
   /** The plugin-share store (CONTRACT §12): where the Outreach Data Sharing tables are, and which org. */
   pluginShare: PluginShareConfig;
 }
@@ -39,6 +46,11 @@ export interface PluginShareConfig {
   database?: string;
   schema?: string;
 }
+
+/** The data a plugin export column holds; `pluginExport.columns` maps each to a CSV header. */
+export const PLUGIN_EXPORT_COLUMN_KEYS = ['outreachUserId', 'crmUserId', 'name', 'firstName', 'lastName', 'email', 'locked'] as const;
+export type PluginExportColumnKey = (typeof PLUGIN_EXPORT_COLUMN_KEYS)[number];
+export type PluginExportColumns = Partial<Record<PluginExportColumnKey, string>>;
 
 export interface SuggestConfig {
   /** The mapping file `suggest --write` adds new pairs to (created when missing). */
@@ -59,6 +71,8 @@ export const DEFAULT_CONFIG: Config = {
   dynamics: { field: 'new_outreachuserid' },
   // Every key named (undefined: no default) so that a mistyped one gets "did you mean".
   pluginShare: { orgId: undefined, database: undefined, schema: undefined },
+  pluginExport: { columns: {} },
+  directories: {},
 };
 
 export { CONFIG_FILE };
@@ -93,8 +107,27 @@ function section(raw: Json, key: string, file: string): Json {
   }
   // The keys of a section are the ones its defaults name.
   const defaults = (DEFAULT_CONFIG as unknown as Record<string, unknown>)[key];
-  if (defaults !== null && typeof defaults === 'object') rejectUnknownKeys(value as Json, Object.keys(defaults), key, file);
+  if (defaults !== null && typeof defaults === 'object') rejectUnknownKeys(value as Json, SECTION_KEYS[key] ?? Object.keys(defaults), key, file);
   return value as Json;
+}
+
+/** Sections whose keys are not all in their defaults (optional settings without a default). */
+const SECTION_KEYS: Record<string, readonly string[]> = { directories: ['crm'] };
+
+/** `pluginExport.columns`: each known key names a CSV header (a non-empty string). */
+function pluginExportColumns(pluginExport: Json, file: string): PluginExportColumns {
+  const raw = pluginExport.columns;
+  if (raw === undefined || raw === null) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw configError(`${file}: "pluginExport.columns" must be a mapping of column keys to CSV headers`);
+  rejectUnknownKeys(raw as Json, PLUGIN_EXPORT_COLUMN_KEYS, 'pluginExport.columns', file);
+  const columns: PluginExportColumns = {};
+  for (const key of PLUGIN_EXPORT_COLUMN_KEYS) {
+    const header = (raw as Json)[key];
+    if (header === undefined || header === null) continue;
+    if (typeof header !== 'string' || header.trim() === '') throw configError(`${file}: pluginExport.columns.${key} must be the CSV header that holds it, e.g. "User External ID"`);
+    columns[key] = header;
+  }
+  return columns;
 }
 
 /** A YAML syntax error as one line: file:line:column and the parser's reason, no excerpt. */
@@ -114,7 +147,7 @@ function pick<T>(value: unknown, fallback: T, check: (v: unknown) => boolean, wh
 }
 
 const isString = (v: unknown) => typeof v === 'string' && v.length > 0;
-const KNOWN_KEYS = new Set(['mappingsDir', 'store', 'stateDir', 'safety', 'salesforce', 'outreach', 'suggest', 'crm', 'dynamics', 'pluginShare']);
+const KNOWN_KEYS = new Set(['mappingsDir', 'store', 'stateDir', 'safety', 'salesforce', 'outreach', 'suggest', 'crm', 'dynamics', 'pluginShare', 'pluginExport', 'directories']);
 const isCrmName = (v: unknown) => (CRM_NAMES as readonly unknown[]).includes(v);
 
 /** Reads the config file if present; a missing default file means defaults. */
@@ -142,7 +175,15 @@ export async function loadConfig(path: string | undefined): Promise<Config> {
   const suggest = section(json, 'suggest', file);
   const dynamics = section(json, 'dynamics', file);
   const pluginShare = section(json, 'pluginShare', file);
+  const pluginExport = section(json, 'pluginExport', file);
+  const directories = section(json, 'directories', file);
   const d = DEFAULT_CONFIG;
+  const directoryCrm = pick<CrmName | undefined>(directories.crm, undefined, isCrmName, `${file}: directories.crm`, `one of ${CRM_NAMES.join(', ')}`);
+  const crm = pick(json.crm, d.crm, isCrmName, `${file}: crm`, `one of ${CRM_NAMES.join(', ')}`);
+  // The directory answers for the IDs in mappings/, so it must be the CRM those IDs belong to.
+  if (directoryCrm !== undefined && directoryCrm !== crm) {
+    throw configError(`${file}: directories.crm is ${directoryCrm}, but the project's CRM is ${crm} (crm: ${crm})`, `set directories.crm: ${crm}, or crm: ${directoryCrm} if the IDs in mappings/ are ${directoryCrm}'s`);
+  }
   return {
     mappingsDir: pick(json.mappingsDir, d.mappingsDir, isString, `${file}: mappingsDir`, 'a path'),
     store: pick(json.store, d.store, isString, `${file}: store`, 'a store spec'),
@@ -157,8 +198,10 @@ export async function loadConfig(path: string | undefined): Promise<Config> {
       addTo: pick(suggest.addTo, d.suggest.addTo, (v) => isString(v) && /\.ya?ml$/.test(v as string), `${file}: suggest.addTo`, 'the path of a .yaml file under the mappings folder'),
       maxSuggestions: pick(suggest.maxSuggestions, d.suggest.maxSuggestions, (v) => Number.isInteger(v) && (v as number) >= 1, `${file}: suggest.maxSuggestions`, 'a whole number >= 1'),
     },
-    crm: pick(json.crm, d.crm, isCrmName, `${file}: crm`, `one of ${CRM_NAMES.join(', ')}`),
+    crm,
     dynamics: { field: pick(dynamics.field, d.dynamics.field, isString, `${file}: dynamics.field`, 'a column logical name such as new_outreachuserid') },
+    pluginExport: { columns: pluginExportColumns(pluginExport, file) },
+    directories: directoryCrm === undefined ? {} : { crm: directoryCrm },
     pluginShare: pluginShareSettings(pluginShare, file),
   };
 }

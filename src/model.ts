@@ -109,10 +109,25 @@ export interface PlanSummary {
   unchanged: number;
 }
 
+export type PlanNoteCode = 'crm-checks-skipped';
+
+/** Something a reader should know once about the whole plan (not per mapping), e.g. a check not made. */
+export interface PlanNote {
+  code: PlanNoteCode;
+  message: string;
+}
+
 /** The saved-plan format (CONTRACT §3). Plain data: saved, rendered, compared, applied later. */
 export interface Plan {
   formatVersion: 1;
   store: string;
+  /**
+   * Set when the store only reads (the CRM plugin's own list, §12): nothing applies this plan; its
+   * changes are the clicks an admin makes in the plugin screen. Absent for every other store.
+   */
+  readOnly?: true;
+  /** How fresh the live list was (LiveState.asOf), ISO 8601 UTC; absent where the store is the truth. */
+  asOf?: string;
   liveFingerprint: string;
   desiredFingerprint: string;
   summary: PlanSummary;
@@ -121,6 +136,8 @@ export interface Plan {
   warnings: Warning[];
   /** Present and non-empty only when the plan cannot be applied. */
   errors?: PlanError[];
+  /** Present and non-empty only when something is worth saying once about the whole plan. */
+  notes?: PlanNote[];
 }
 
 /** What a store reports for one change it was asked to make. */

@@ -12,6 +12,7 @@ import { DEFAULT_INTERRUPT_GRACE_MS, driveStore } from './driveStore.js';
 import { openJournal, type EndSummary } from './journal.js';
 import { createProgressReporter } from './progress.js';
 import { provenance } from './provenance.js';
+import { ReadOnlyStoreRefusal } from './readOnlyRefusal.js';
 import { snapshotStamp, writeSnapshot } from './snapshot.js';
 
 export interface ApplyRequest {
@@ -49,13 +50,18 @@ export interface ApplyOutcome {
 
 const rel = (path: string) => relative(process.cwd(), path) || path;
 
-/** Refusals that need no look at the live store. */
+/**
+ * Refusals that need no look at the live store. Every apply and restore passes here before it
+ * locks or writes anything, so this is where a read-only store (the plugin's own list) is refused:
+ * its plan is the clicks an admin makes, and no command needs to know which store it has.
+ */
 export function checkPlanIsApplicable(plan: Plan, store: MappingStore, safety: SafetyConfig, force: boolean): void {
   if (plan.errors && plan.errors.length > 0) {
     throw new MapsyncError(`the plan has ${plan.errors.length} error${plan.errors.length === 1 ? '' : 's'} and cannot be applied`, {
       hint: 'fix the errors it lists and run plan again',
     });
   }
+  if (store.readOnly && plan.changes.length > 0) throw new ReadOnlyStoreRefusal(plan);
   if (plan.store !== store.spec) {
     throw new MapsyncError(`the plan was made for store "${plan.store}", not "${store.spec}"`, {
       hint: `apply it with --store ${plan.store}, or make a new plan for ${store.spec}`,

@@ -58,6 +58,12 @@ export async function readPlanFile(path: string, crm: CrmIdRules): Promise<Plan>
   const warnings = raw.warnings ?? [];
   if (!Array.isArray(warnings)) throw damaged(shown, '"warnings" must be a list');
   if (raw.errors !== undefined && !Array.isArray(raw.errors)) throw damaged(shown, '"errors" must be a list');
+  // The read-only fields (§12) are optional: plans of other stores, and older plans, have none.
+  if (raw.readOnly !== undefined && raw.readOnly !== true) throw damaged(shown, '"readOnly" must be true when present');
+  if (raw.asOf !== undefined && (typeof raw.asOf !== 'string' || Number.isNaN(Date.parse(raw.asOf)))) throw damaged(shown, '"asOf" must be an ISO 8601 time');
+  if (raw.notes !== undefined && (!Array.isArray(raw.notes) || !raw.notes.every((n) => isObject(n) && typeof n.code === 'string' && typeof n.message === 'string'))) {
+    throw damaged(shown, '"notes" must be a list of {code, message}');
+  }
   const plan = raw as unknown as Plan;
   return { ...plan, summary: { add: adds, remove: changes.length - adds, replace, unchanged: summary.unchanged as number }, changes, warnings };
 }

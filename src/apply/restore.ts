@@ -94,6 +94,7 @@ export async function planRestore(request: RestorePlanRequest): Promise<{ plan: 
     live,
     directories,
     safety: request.safety,
+    readOnly: request.store.readOnly,
   });
   return { plan, snapshot };
 }

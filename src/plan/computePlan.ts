@@ -5,7 +5,7 @@ import type { SafetyConfig } from '../config.js';
 import type { Directories } from '../directories/directory.js';
 import type {
   AddChange, CrmUserId, DesiredMapping, DesiredState, LiveMapping, LiveState, OutreachUserId, Plan, PlanError,
-  RemoveChange, Warning,
+  PlanNote, RemoveChange, Warning,
 } from '../model.js';
 import { checkDesired, checkLiveOnly, lookUpUsers, type DirectoryLookups } from './directoryChecks.js';
 import { desiredFingerprint, liveFingerprint } from './fingerprint.js';
@@ -20,6 +20,10 @@ export interface PlanInput {
   live: LiveState;
   directories: Directories;
   safety: SafetyConfig;
+  /** The store only reads (MappingStore.readOnly): the plan says so, and is the clicks to make. */
+  readOnly?: boolean;
+  /** Said once on the plan (e.g. which checks were not made). */
+  notes?: PlanNote[];
 }
 
 export interface PlanDetails {
@@ -100,6 +104,8 @@ export async function computePlanDetails(input: PlanInput): Promise<PlanDetails>
   const plan: Plan = {
     formatVersion: 1,
     store: input.storeSpec,
+    ...(input.readOnly ? { readOnly: true as const } : {}),
+    ...(live.asOf !== undefined ? { asOf: live.asOf } : {}),
     liveFingerprint: liveFingerprint(live),
     desiredFingerprint: desiredFingerprint(desired),
     summary,
@@ -107,7 +113,8 @@ export async function computePlanDetails(input: PlanInput): Promise<PlanDetails>
     warnings,
   };
   if (errors.length > 0) plan.errors = errors;
-  return { plan, live: { mappings: liveMappings, warnings: live.warnings } };
+  if (input.notes && input.notes.length > 0) plan.notes = input.notes;
+  return { plan, live: { mappings: liveMappings, warnings: live.warnings, ...(live.asOf !== undefined ? { asOf: live.asOf } : {}) } };
 }
 
 function compareWarnings(a: Warning, b: Warning): number {

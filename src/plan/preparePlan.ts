@@ -4,7 +4,8 @@ import type { CommandContext } from '../context.js';
 import { loadValidDesired } from '../desired/loadValid.js';
 import { crmIdRules } from '../crm/index.js';
 import { resolveDirectories } from '../directories/index.js';
-import type { DesiredState, LiveState, Plan } from '../model.js';
+import type { Directories } from '../directories/directory.js';
+import type { DesiredState, LiveState, Plan, PlanNote } from '../model.js';
 import { openStore } from '../stores/index.js';
 import type { MappingStore } from '../stores/store.js';
 import { computePlanDetails } from './computePlan.js';
@@ -42,10 +43,24 @@ export async function preparePlan(context: CommandContext, options: PrepareOptio
       live,
       directories,
       safety: context.config.safety,
+      readOnly: store.readOnly,
+      notes: planNotes(store, directories),
     });
     return { plan: details.plan, store, desired, live: details.live };
   } catch (err) {
     await store.close().catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * Said once on the plan: a read-only store (the plugin's list) knows no CRM users, so without a
+ * CRM directory (`directories.crm`, or CRM credentials) nothing on the CRM side is checked.
+ */
+function planNotes(store: MappingStore, directories: Directories): PlanNote[] {
+  if (!store.readOnly || directories.crm) return [];
+  return [{
+    code: 'crm-checks-skipped',
+    message: `CRM users were not checked (whether they exist, are active, and their names): ${store.spec} knows only Outreach users; set directories.crm in mapsync.config.yaml to read them from the CRM`,
+  }];
 }

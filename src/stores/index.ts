@@ -1,4 +1,4 @@
-// Chooses a store from its spec ("file:PATH", "salesforce", "outreach").
+// Chooses a store from its spec ("file:PATH", "salesforce", "outreach", "plugin-export:PATH", …).
 import { MapsyncError } from '../errors.js';
 import { withSharedLock } from './sharedLock.js';
 import type { MappingStore, StoreContext, StoreFactory } from './store.js';
@@ -10,7 +10,11 @@ const factories: Record<string, () => Promise<StoreFactory>> = {
   outreach: async () => (await import('./outreachStore.js')).createOutreachStore,
   dynamics: async () => (await import('./dynamicsStore.js')).createDynamicsStore,
   'plugin-share': async () => (await import('./pluginShareStore.js')).createPluginShareStore,
+  'plugin-export': async () => (await import('./pluginExportStore.js')).createPluginExportStore,
 };
+
+/** Stores whose spec carries a path. */
+const PATH_STORES = new Set(['file', 'plugin-export']);
 
 export function parseStoreSpec(spec: string): { kind: string; argument: string | undefined } {
   const colon = spec.indexOf(':');
@@ -21,7 +25,7 @@ export async function openStore(spec: string, context: StoreContext): Promise<Ma
   const { kind, argument } = parseStoreSpec(spec);
   const load = factories[kind];
   if (!load) {
-    throw new MapsyncError(`unknown store "${spec}"`, { code: 'unknown-store', hint: `use one of: file:PATH, ${Object.keys(factories).filter((k) => k !== 'file').join(', ')}` });
+    throw new MapsyncError(`unknown store "${spec}"`, { code: 'unknown-store', hint: `use one of: ${Object.keys(factories).map((k) => (PATH_STORES.has(k) ? `${k}:PATH` : k)).join(', ')}` });
   }
   const store = await (await load())(argument, context);
   // The file store is one file on one machine; the remote stores are shared by every machine.

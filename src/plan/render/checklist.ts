@@ -1,10 +1,13 @@
 // `--format checklist`: the plan as the clicks an admin makes in the CRM plugin's user mapping
-// screen, for orgs that keep that list by hand. The plugin's list has no public API, so mapsync
-// can neither make these clicks nor check them afterwards; the text says so rather than imply it.
-// Plain text (no Markdown): it is printed to terminals and folded into the PR comment as is.
+// screen. Nothing can write that list (§10), so these steps are for a person. For most stores the
+// plugin's list is not what was planned against, and the text says the steps assume it matched;
+// for a read-only store (§12) the plan was made against the plugin's list itself, so the steps are
+// exactly the clicks, and the next drift run checks them. Plain text (no Markdown): it is printed
+// to terminals and folded into the PR comment as is.
 import type { Change, Plan, RemoveChange, AddChange } from '../../model.js';
 import { groupChanges } from './changeGroups.js';
 import { hasChanges, hasErrors, oneLine } from './describe.js';
+import { leadingFacts } from './readOnly.js';
 
 /** Where the list lives, in the plugin's own words, per plugin generation. */
 export const PLUGIN_SCREENS = [
@@ -65,16 +68,31 @@ function additionStep(n: string, add: AddChange): string[] {
   return [`${n} Add a mapping:`, ...pairLines(pad, add), `${pad}   Save.`];
 }
 
-export function renderChecklist(plan: Plan): string {
-  const out: string[] = [
+/** What the checklist says before its steps: which list it is for, and who makes the clicks. */
+function introOf(plan: Plan): string[] {
+  if (plan.readOnly) {
+    const facts = leadingFacts(plan);
+    return [
+      `Checklist for the CRM plugin's user mappings (plan against the plugin's own list, ${plan.store})`,
+      ...(facts.length > 0 ? ['', ...facts] : []),
+      '',
+      'The list can only be changed in the plugin screen: mapsync does not click anything there.',
+      'These steps are the clicks that make it match mappings/; run `mapsync drift` afterwards to check',
+      'that they were made. Open the list here:',
+    ];
+  }
+  return [
     `Checklist for the CRM plugin's user mappings (plan for ${plan.store})`,
     '',
     'mapsync does not click anything in the plugin screen: the plugin\'s mapping list has no public',
-    'API, so these steps are for you to carry out by hand, and mapsync cannot check them afterwards.',
+    'write API, so these steps are for you to carry out by hand. mapsync checks them only when it',
+    'plans against the plugin\'s own list (store plugin-share or plugin-export:PATH).',
     `They assume the plugin's list matched ${plan.store} before this plan. Open the list here:`,
-    ...PLUGIN_SCREENS.map((s) => `  - ${s}`),
-    '',
   ];
+}
+
+export function renderChecklist(plan: Plan): string {
+  const out: string[] = [...introOf(plan), ...PLUGIN_SCREENS.map((s) => `  - ${s}`), ''];
 
   if (hasErrors(plan)) {
     const n = plan.errors!.length;

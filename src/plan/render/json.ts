@@ -34,6 +34,9 @@ export function planJson(plan: Plan): Json {
   const json: Json = {
     formatVersion: plan.formatVersion,
     store: plan.store,
+    // Only for read-only stores (§12), so every other plan keeps its bytes.
+    ...(plan.readOnly ? { readOnly: true } : {}),
+    ...(plan.asOf !== undefined ? { asOf: plan.asOf } : {}),
     liveFingerprint: plan.liveFingerprint,
     desiredFingerprint: plan.desiredFingerprint,
     summary: { add: plan.summary.add, remove: plan.summary.remove, replace: plan.summary.replace, unchanged: plan.summary.unchanged },
@@ -41,6 +44,7 @@ export function planJson(plan: Plan): Json {
     warnings: plan.warnings.map(warningJson),
   };
   if (plan.errors && plan.errors.length > 0) json.errors = plan.errors.map(errorJson);
+  if (plan.notes && plan.notes.length > 0) json.notes = plan.notes.map((n) => ({ code: n.code, message: n.message }));
   return json;
 }
 

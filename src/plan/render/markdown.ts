@@ -7,6 +7,8 @@ import type { Plan, Warning } from '../../model.js';
 import { code, count, link, plural, text } from '../../markdown/escape.js';
 import { countsLine, countsPhrase, driftCountsLine, hasErrors } from './describe.js';
 import { alignRows, rowOf } from './lines.js';
+import { leadingFacts, READ_ONLY_NOTICE } from './readOnly.js';
+import { SCREENS_LINE, taskListLines } from './taskList.js';
 import type { Mode } from './view.js';
 import { inRiskOrder, planView, type ChangeView, type PlanView, type UserView } from './view.js';
 
@@ -119,6 +121,11 @@ const warningItem = (w: Warning) => `- ⚠️ ${code(w.code)} ${text(w.message)}
 
 function verdictOf(view: PlanView, store: string): string[] {
   const total = inRiskOrder(view).length;
+  if (view.plan.readOnly && view.errors.length === 0) {
+    const clicks = view.plan.summary.remove + view.plan.summary.add;
+    if (clicks === 0) return [`**Nothing to click:** the plugin's list (${store}) already matches \`mappings/\`.`];
+    return [`**Merging changes nothing in the plugin's list (${store}):** ${clicks === 1 ? 'this click makes' : `these ${count(clicks)} clicks make`} it match \`mappings/\`, every removal before every addition.`];
+  }
   if (view.errors.length > 0) {
     return ['> [!CAUTION]', `> **Merging applies nothing:** the plan has ${plural(view.errors.length, 'error')} (users the directories do not know). Fix them and push again.`];
   }
@@ -174,6 +181,10 @@ function build(view: PlanView, options: BodyOptions, n: number): string {
     : `### Mapping drift: ${total === 0 ? 'none' : countsPhrase(plan)}`), '');
   out.push([...(options.facts ?? []), `store ${store}`].join(' · '), '');
   out.push(`**${(mode === 'drift' ? driftCountsLine : countsLine)(plan)}**`, '');
+  // Freshness and the notes, once; a read-only plan then says who changes the list.
+  const lead = leadingFacts(plan).map((line) => text(line));
+  if (plan.readOnly) lead.push(text(READ_ONLY_NOTICE));
+  if (lead.length > 0) out.push(lead.join('\n\n'), '');
   if (options.intro) out.push(options.intro, '');
 
   out.push(...(options.verdict !== undefined ? [options.verdict] : verdictOf(view, store)), '');
@@ -187,6 +198,22 @@ function build(view: PlanView, options: BodyOptions, n: number): string {
   if (view.warnings.length > 0) {
     out.push(`**Warnings (${count(view.warnings.length)})**`, '');
     out.push(...capped(view.warnings, warningItem, 'warning'), '');
+  }
+
+  if (plan.readOnly) {
+    // The clicks are the body: a task list, removals first, in the same cut order as the tables.
+    if (total > 0 && view.errors.length === 0) {
+      out.push(`#### Clicks in the CRM plugin screen`, '', SCREENS_LINE, '');
+      out.push(...taskListLines({
+        removes: view.removes.slice(0, shown.remove),
+        replaces: view.replaces.slice(0, shown.replace),
+        adds: view.adds.slice(0, shown.add),
+        totals: { removes: view.removes.length, replaces: view.replaces.length, adds: view.adds.length },
+      }));
+    }
+    for (const section of options.appendix ?? []) out.push(section, '');
+    if (options.footer) out.push(options.footer, '');
+    return out.join('\n');
   }
 
   const asTable = total <= TABLE_MAX_CHANGES;

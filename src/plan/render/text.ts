@@ -2,7 +2,9 @@
 // then removals, replaces and adds with both users named, and a closing counts line.
 import type { Colors } from '../../context.js';
 import type { Plan } from '../../model.js';
+import { renderChecklist } from './checklist.js';
 import { countsLine, driftCountsLine, oneLine } from './describe.js';
+import { leadingFacts } from './readOnly.js';
 import { alignRows, rowOf } from './lines.js';
 import type { Mode } from './view.js';
 import { inRiskOrder, planView } from './view.js';
@@ -17,11 +19,23 @@ export function renderText(plan: Plan, options: TextOptions): string {
   const mode = options.mode ?? 'plan';
   const view = planView(plan, mode);
   const out: string[] = [];
+  // Freshness and notes lead every other plan that has them (a read-only plan's checklist says them).
+  if (!plan.readOnly) {
+    const lead = leadingFacts(plan);
+    if (lead.length > 0) out.push(...lead, '');
+  }
 
   if (view.errors.length > 0) {
     out.push(c.red(c.bold(`Errors (${view.errors.length.toLocaleString('en-US')}) — this plan cannot be applied:`)));
     for (const e of view.errors) out.push(`  ${e.file}:${e.line}:${e.column}: ${c.red('error')}: ${oneLine(e.message)} [${e.code}]`);
     out.push('');
+  }
+  // A read-only store's plan is the clicks to make: the checklist is the body (freshness, notes,
+  // that only the plugin screen changes the list, warnings, then every removal before every addition).
+  if (plan.readOnly) {
+    out.push(renderChecklist(plan).trimEnd(), '');
+    out.push(c.bold(mode === 'plan' ? countsLine(plan) : driftCountsLine(plan)));
+    return out.join('\n') + '\n';
   }
   if (view.guard) {
     out.push(c.red(c.bold('apply will refuse this plan without --force:')));

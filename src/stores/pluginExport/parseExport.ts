@@ -1,0 +1,152 @@
+// The users CSV that Outreach's Users page exports (Administration → Users, select, … → Export),
+// read as the CRM plugin's mapped-user list: per row an Outreach user and its User External ID,
+// the CRM user the plugin maps it to (CONTRACT §12). Parsing is csv-parse's (quotes, commas and
+// newlines inside quotes, a BOM); this file finds the columns and checks every value.
+//
+// Rows are counted the way a spreadsheet shows them: the header is row 1, and a record whose
+// quoted cell holds a line break is still one row (csv-parse reports the record count for that;
+// the physical line, which can be further down the file, is said too when it differs).
+import { parse, CsvError } from 'csv-parse/sync';
+import { CONFIG_FILE, PLUGIN_EXPORT_COLUMN_KEYS, type PluginExportColumnKey, type PluginExportColumns } from '../../config.js';
+import type { CrmIdRules } from '../../crm/index.js';
+import type { OutreachUser } from '../../directories/directory.js';
+import { MapsyncError } from '../../errors.js';
+import type { CrmUserId } from '../../model.js';
+
+/** The headers §12 names for each column, in the order they are tried. */
+export const DEFAULT_COLUMNS: Record<PluginExportColumnKey, readonly string[]> = {
+  outreachUserId: ['ID', 'User ID'],
+  crmUserId: ['User External ID', 'External ID'],
+  name: ['Name'],
+  firstName: ['First Name'],
+  lastName: ['Last Name'],
+  email: ['Email'],
+  locked: ['Locked'],
+};
+
+/** What each column holds, for messages. */
+const COLUMN_MEANING: Record<PluginExportColumnKey, string> = {
+  outreachUserId: 'the Outreach user ID',
+  crmUserId: 'the CRM user the plugin maps it to',
+  name: 'the user\'s name',
+  firstName: 'the first name',
+  lastName: 'the last name',
+  email: 'the email',
+  locked: 'whether the user is locked',
+};
+
+export interface ExportRow {
+  /** Spreadsheet row (header = 1). */
+  row: number;
+  user: OutreachUser;
+  /** The canonical CRM user ID the plugin maps this user to; undefined when not mapped. */
+  crmUserId?: CrmUserId;
+}
+
+export interface ParsedExport {
+  rows: ExportRow[];
+}
+
+const normalise = (header: string) => header.trim().replace(/\s+/g, ' ').toLowerCase();
+
+function exportError(message: string, hint?: string): MapsyncError {
+  return new MapsyncError(message, { code: 'plugin-export-invalid', hint });
+}
+
+/** Which column index holds each key; undefined for optional columns the file does not have. */
+function findColumns(headers: readonly string[], overrides: PluginExportColumns, shown: string): Partial<Record<PluginExportColumnKey, number>> {
+  const index = new Map<string, number>();
+  headers.forEach((h, i) => { if (!index.has(normalise(h))) index.set(normalise(h), i); });
+  const found: Partial<Record<PluginExportColumnKey, number>> = {};
+  const listed = headers.map((h) => JSON.stringify(h.trim())).join(', ') || '(none)';
+  for (const key of PLUGIN_EXPORT_COLUMN_KEYS) {
+    const override = overrides[key];
+    const candidates = override !== undefined ? [override] : DEFAULT_COLUMNS[key];
+    const at = candidates.map((c) => index.get(normalise(c))).find((i) => i !== undefined);
+    if (at !== undefined) {
+      found[key] = at;
+      continue;
+    }
+    // The two IDs are what the list is; a column the config names must be there too.
+    if (override !== undefined || key === 'outreachUserId' || key === 'crmUserId') {
+      const looked = candidates.map((c) => JSON.stringify(c)).join(' or ');
+      throw exportError(
+        `${shown}: no column for ${COLUMN_MEANING[key]} (looked for ${looked}); the headers found are ${listed}`,
+        `set pluginExport.columns.${key} in ${CONFIG_FILE} to the header that holds ${COLUMN_MEANING[key]}`,
+      );
+    }
+  }
+  return found;
+}
+
+const LOCKED = new Map<string, boolean>([
+  ['', false], ['false', false], ['no', false], ['n', false], ['0', false],
+  ['true', true], ['yes', true], ['y', true], ['1', true],
+]);
+
+function readRecords(text: string, shown: string): Array<{ record: string[]; row: number; line: number }> {
+  try {
+    const parsed = parse(text, { bom: true, info: true, skip_empty_lines: true, relax_column_count: true }) as unknown as Array<{ record: string[]; info: { records: number; empty_lines: number; lines: number } }>;
+    // A spreadsheet shows a blank line as an empty row, so skipped blank lines still count.
+    return parsed.map(({ record, info }) => ({ record, row: info.records + info.empty_lines, line: info.lines }));
+  } catch (err) {
+    if (err instanceof CsvError) {
+      const line = (err as CsvError & { lines?: number }).lines;
+      const reason = err.message.replace(/ (at|on) line \d+\.?$/, '').replace(/\.$/, '');
+      throw exportError(`${shown}${line ? `:${line}` : ''}: not a readable CSV: ${reason}`, 'export the users CSV again from Outreach (Administration → Users, select, … → Export), or open it in a spreadsheet and save it as CSV');
+    }
+    throw err;
+  }
+}
+
+/** Parses the export's text. `shown` is the path as messages name it. */
+export function parseExport(text: string, shown: string, columns: PluginExportColumns, crm: CrmIdRules): ParsedExport {
+  const records = readRecords(text, shown);
+  const header = records[0];
+  if (header === undefined) {
+    throw exportError(`${shown}: the file is empty (no header row)`, 'export the users CSV again from Outreach: Administration → Users, select the users, … → Export');
+  }
+  const at = findColumns(header.record, columns, shown);
+  const cell = (record: string[], key: PluginExportColumnKey) => (at[key] === undefined ? undefined : (record[at[key]!] ?? '').trim());
+  const headerOf = (key: PluginExportColumnKey) => JSON.stringify(header.record[at[key]!]!.trim());
+
+  const rows: ExportRow[] = [];
+  const seen = new Map<number, number>();
+  for (const { record, row, line } of records.slice(1)) {
+    if (record.every((value) => value.trim() === '')) continue;
+    const where = `${shown}:${row}${line !== row ? ` (line ${line} of the file)` : ''}`;
+    const rawId = cell(record, 'outreachUserId')!;
+    const id = Number(rawId);
+    if (!/^\d+$/.test(rawId) || !Number.isSafeInteger(id) || id < 1) {
+      throw exportError(`${where}: ${JSON.stringify(rawId)} in column ${headerOf('outreachUserId')} is not an Outreach user ID (a whole number >= 1)`,
+        'fix that row, or export the users CSV again');
+    }
+    const earlier = seen.get(id);
+    if (earlier !== undefined) throw exportError(`${where}: Outreach user ${id} is also on row ${earlier}: the export lists each user once`, 'export the users CSV again');
+    seen.set(id, row);
+
+    const rawCrm = cell(record, 'crmUserId')!;
+    let crmUserId: CrmUserId | undefined;
+    if (rawCrm !== '') {
+      const checked = crm.check(rawCrm);
+      if (checked.ok) crmUserId = checked.id;
+      // Live data is repaired, not refused: a case-mangled 18-character ID is the user its checksum names.
+      else if (checked.problem.suggestion !== undefined && checked.problem.code === 'crm-id-checksum') crmUserId = checked.problem.suggestion;
+      else {
+        throw exportError(`${where}: column ${headerOf('crmUserId')}: ${checked.problem.message}`,
+          checked.problem.hint ?? `the column should hold ${crm.idExample}, or be empty for a user the plugin does not map`);
+      }
+    }
+
+    const rawLocked = cell(record, 'locked');
+    const locked = rawLocked === undefined ? false : LOCKED.get(rawLocked.toLowerCase());
+    if (locked === undefined) {
+      throw exportError(`${where}: ${JSON.stringify(rawLocked)} in column ${headerOf('locked')} is not true or false`, 'fix that row, or export the users CSV again');
+    }
+    const name = cell(record, 'name') || [cell(record, 'firstName'), cell(record, 'lastName')].filter(Boolean).join(' ');
+    const email = cell(record, 'email');
+    const user: OutreachUser = { id, name, locked, ...(email ? { email } : {}) };
+    rows.push({ row, user, ...(crmUserId !== undefined ? { crmUserId } : {}) });
+  }
+  return { rows };
+}
