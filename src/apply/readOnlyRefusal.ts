@@ -15,7 +15,7 @@ export class ReadOnlyStoreRefusal extends MapsyncError {
     const clicks = plan.summary.remove + plan.summary.add;
     super(
       `not applied: ${plan.store} is the CRM plugin's own mapped-user list, which has no write API; ` +
-      `${plural(clicks, 'click')} in the plugin screen make it match mappings/ (${plural(plan.summary.remove, 'removal')}, then ${plural(plan.summary.add, 'addition')}) — ` +
+      `${plural(clicks, 'click')} in the plugin screen ${clicks === 1 ? 'makes' : 'make'} it match mappings/ (${plural(plan.summary.remove, 'removal')}, then ${plural(plan.summary.add, 'addition')}) — ` +
       `run \`mapsync plan --format checklist --store ${plan.store}\` to see them`,
       { code: 'read-only-store' },
     );

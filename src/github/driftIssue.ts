@@ -3,53 +3,20 @@
 import type { CommandContext } from '../context.js';
 import type { Plan } from '../model.js';
 import { redact } from '../secrets.js';
-import { createGitHubClient, withGitHub, type GitHubClient } from './client.js';
+import { createGitHubClient, withGitHub } from './client.js';
 import { readGitHubContext, type GitHubContext } from './context.js';
 import { BODY_LIMIT } from './limits.js';
 import { code, link } from '../markdown/escape.js';
 import { countsPhrase, hasErrors, renderBody } from '../plan/render/index.js';
 import { commitLink, fullPlanSentence } from './markdown.js';
 import { githubBody } from './planMarkdown.js';
+import { ensureLabel, openIssuesLabelled } from './labelledIssues.js';
+import { syncClicksIssue } from './clicksIssue.js';
 
 export const DRIFT_LABEL = 'mapping-drift';
 export const DRIFT_MARKER = '<!-- mapsync:drift -->';
 const LABEL_COLOR = 'd93f0b';
 const LABEL_DESCRIPTION = 'The live user mappings differ from mappings/ (opened and closed by mapsync drift)';
-
-interface OpenIssue {
-  number: number;
-  html_url?: string;
-  body?: string | null;
-  pull_request?: unknown;
-}
-
-async function openDriftIssues(octokit: GitHubClient, github: GitHubContext): Promise<OpenIssue[]> {
-  const issues = await withGitHub(`listing open ${DRIFT_LABEL} issues`, () =>
-    octokit.paginate(octokit.rest.issues.listForRepo, {
-      owner: github.owner,
-      repo: github.repo,
-      labels: DRIFT_LABEL,
-      state: 'open',
-      per_page: 100,
-    }));
-  // The issues endpoint also lists pull requests; a PR is never our drift issue.
-  return issues.filter((issue) => !issue.pull_request).sort((a, b) => a.number - b.number);
-}
-
-async function ensureLabel(octokit: GitHubClient, github: GitHubContext): Promise<void> {
-  try {
-    await octokit.rest.issues.getLabel({ owner: github.owner, repo: github.repo, name: DRIFT_LABEL });
-    return;
-  } catch (err) {
-    if ((err as { status?: number }).status !== 404) throw err;
-  }
-  try {
-    await octokit.rest.issues.createLabel({ owner: github.owner, repo: github.repo, name: DRIFT_LABEL, color: LABEL_COLOR, description: LABEL_DESCRIPTION });
-  } catch (err) {
-    // 422 "already_exists": another run created it between our two calls.
-    if ((err as { status?: number }).status !== 422) throw err;
-  }
-}
 
 function when(): string {
   return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
@@ -92,11 +59,17 @@ export function renderDriftIssue(plan: Plan, github: GitHubContext, suggestions?
 
 export async function syncDriftIssue(args: { plan: Plan; context: CommandContext; suggestionsPr?: SuggestionsLink; fullPlanIn?: 'summary' | 'artifact' }): Promise<void> {
   const { plan, context } = args;
+  // The plugin's own list (a read-only store) drifts into clicks to make: they are tracked in the
+  // one `mapsync-clicks` issue, closed once the list matches; apply could not put it back.
+  if (plan.readOnly) {
+    await syncClicksIssue({ plan, context, by: 'drift' });
+    return;
+  }
   const github = readGitHubContext(context.env);
   const octokit = createGitHubClient(github, context.log);
   // Plan errors (e.g. a mapped user deleted in the CRM) are drift too: someone must look.
   const drifted = plan.changes.length > 0 || hasErrors(plan);
-  const open = await openDriftIssues(octokit, github);
+  const open = await openIssuesLabelled(octokit, github, DRIFT_LABEL);
   const [current, ...extras] = open;
   const base = { owner: github.owner, repo: github.repo };
 
@@ -122,7 +95,7 @@ export async function syncDriftIssue(args: { plan: Plan; context: CommandContext
   const { title, body: rawBody } = renderDriftIssue(plan, github, args.suggestionsPr, args.fullPlanIn);
   const body = redact(rawBody, context.env);
   const safeTitle = redact(title, context.env);
-  await withGitHub(`creating the ${DRIFT_LABEL} label`, () => ensureLabel(octokit, github));
+  await withGitHub(`creating the ${DRIFT_LABEL} label`, () => ensureLabel(octokit, github, { name: DRIFT_LABEL, color: LABEL_COLOR, description: LABEL_DESCRIPTION }));
   if (!current) {
     const created = await withGitHub('opening the drift issue', () =>
       octokit.rest.issues.create({ ...base, title: safeTitle, body, labels: [DRIFT_LABEL] }));

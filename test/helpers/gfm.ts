@@ -13,7 +13,7 @@ export function renderGfm(markdown: string): string {
 }
 
 /** The elements mapsync itself writes; anything else came from data. */
-const OWN_ELEMENTS = new Set(['p', 'h3', 'h4', 'strong', 'em', 'code', 'pre', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'ul', 'ol', 'li', 'blockquote', 'details', 'summary', 'a', 'br', 'hr']);
+const OWN_ELEMENTS = new Set(['p', 'h3', 'h4', 'strong', 'em', 'code', 'pre', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'ul', 'ol', 'li', 'blockquote', 'details', 'summary', 'a', 'br', 'hr', 'input']);
 
 const decode = (text: string) => text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
 
@@ -43,6 +43,8 @@ export function gfmProblems(markdown: string, options: GfmProblemsOptions): stri
       continue;
     }
     if (element === 'pre' && /^lang="(diff|text)"$/.test(attrs)) continue;
+    // A task list's box (the read-only stores' clicks): mapsync writes `- [ ]`, cmark-gfm renders the input.
+    if (element === 'input' && /^type="checkbox" (checked="" )?disabled="" \/$/.test(attrs)) continue;
     if ((element === 'th' || element === 'td') && /^align="(left|right|center)"$/.test(attrs)) continue;
     problems.push(`attributes on ${tag}`);
   }

@@ -5,7 +5,8 @@ import { crmIdRules } from '../../crm/index.js';
 import { MapsyncError } from '../../errors.js';
 import { appendStepSummary } from '../../github/stepSummary.js';
 import type { ApplyReport } from '../../github/applyMarkdown.js';
-import { text } from '../../markdown/escape.js';
+import { code, link, text } from '../../markdown/escape.js';
+import { ReadOnlyStoreRefusal } from '../../apply/readOnlyRefusal.js';
 import type { LiveState, Plan } from '../../model.js';
 import { verifySavedPlan } from '../../apply/verifySavedPlan.js';
 import { preparePlan } from '../../plan/preparePlan.js';
@@ -24,6 +25,7 @@ export interface ApplyOptions {
   force?: boolean;
   githubComment?: boolean;
   planFailed?: boolean;
+  githubIssue?: boolean;
 }
 
 /** The plan to apply and its open store: read from PLANFILE, or computed now and confirmed. */
@@ -57,6 +59,8 @@ export const runApply: CommandRunner<ApplyOptions> = async (options, context, ar
   try {
     return await applyOrRefuse(options, context, args[0]);
   } catch (err) {
+    // The plugin's list is never written: with --github-issue its clicks go to the issue instead.
+    if (err instanceof ReadOnlyStoreRefusal && options.githubIssue) return keepClicksIssue(err, options, context);
     // CI readers see why nothing was applied without opening the log.
     if (err instanceof MapsyncError) {
       await appendStepSummary(refusalMarkdown(err.message), context.env).catch(() => undefined);
@@ -79,13 +83,46 @@ async function reportPlanFailed(options: ApplyOptions, context: CommandContext):
   return 0;
 }
 
+/**
+ * `apply --github-issue` on a read-only store: nothing is written anywhere but the issue; exit 0
+ * once it holds the clicks (the apply workflow stays green and the work is in the issue), 1 when
+ * it cannot be kept.
+ */
+async function keepClicksIssue(refusal: ReadOnlyStoreRefusal, options: ApplyOptions, context: CommandContext): Promise<number> {
+  const { CLICKS_LABEL, syncClicksIssue } = await import('../../github/clicksIssue.js');
+  const kept = await syncClicksIssue({ plan: refusal.plan, context, by: 'apply' });
+  const clicks = refusal.plan.summary.remove + refusal.plan.summary.add;
+  const where = `issue #${kept.number}${kept.url ? ` ${kept.url}` : ''}`;
+  const line = `Not applied: ${refusal.plan.store} is the CRM plugin's own list, which has no write API; the ${clicks.toLocaleString('en-US')} ${clicks === 1 ? 'click is' : 'clicks are'} in ${where}.`;
+  context.print(`${line}\n`);
+  const issueRef = kept.url ? link(`the ${code(CLICKS_LABEL)} issue`, kept.url) : `the open ${code(CLICKS_LABEL)} issue`;
+  await appendStepSummary(`### mapsync apply\n\n${text(`Not applied: ${refusal.plan.store} is the CRM plugin's own list, which has no write API; the clicks that make it match mappings/ are in`)} ${issueRef}.\n`, context.env).catch(() => undefined);
+  if (options.githubComment) await commentOutcome({ kind: 'stopped', message: line, store: refusal.plan.store }, context);
+  return 0;
+}
+
+/** `apply --github-issue` with nothing left to click on the plugin's list: an open clicks issue is done. */
+async function closeClicksIssue(plan: Plan, context: CommandContext): Promise<void> {
+  const { syncClicksIssue } = await import('../../github/clicksIssue.js');
+  await syncClicksIssue({ plan, context, by: 'apply' });
+}
+
 function refusalMarkdown(message: string): string {
   return `### mapsync apply\n\n❌ Not applied: ${text(message)}\n`;
 }
 
 async function applyOrRefuse(options: ApplyOptions, context: CommandContext, planFile: string | undefined): Promise<number> {
   const { plan, store } = await obtainPlan(options, context, planFile);
-  if (planFile !== undefined && hasChanges(plan)) context.log.info(`Applying ${planFile}: ${plan.summary.add.toLocaleString('en-US')} to add, ${plan.summary.remove.toLocaleString('en-US')} to remove (${plan.store}).`);
+  if (options.githubIssue && !plan.readOnly) context.log.info(`note: --github-issue tracks clicks for the plugin's own list only; ${plan.store} is written by apply itself`);
+  if (options.githubIssue && plan.readOnly && !hasChanges(plan) && !hasErrors(plan)) {
+    try {
+      await closeClicksIssue(plan, context);
+    } catch (err) {
+      await store.close().catch(() => undefined);
+      throw err;
+    }
+  }
+  if (planFile !== undefined && hasChanges(plan) && !plan.readOnly) context.log.info(`Applying ${planFile}: ${plan.summary.add.toLocaleString('en-US')} to add, ${plan.summary.remove.toLocaleString('en-US')} to remove (${plan.store}).`);
   const onOutcome = options.githubComment
     ? (outcome: ApplyOutcome) => commentOutcome({ kind: 'applied', plan, outcome }, context)
     : undefined;

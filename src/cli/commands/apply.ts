@@ -14,6 +14,7 @@ export function registerApply(program: Command): void {
     .option('--force', 'apply even when the plan removes more mappings than the safety guard allows')
     .option('--github-comment', 'post the outcome on the pull request merged into this commit (GITHUB_SHA); without one, the job summary only')
     .option('--plan-failed', 'apply nothing: report that the workflow could not make the plan (with --github-comment, on the merged pull request)')
-    .addHelpText('after', '\nExit codes: 0 applied (or nothing to do) · 1 error, stale or unsafe plan, or a change failed')
+    .option('--github-issue', "for a read-only store (the CRM plugin's own list): keep the clicks to make in the one open `mapsync-clicks` issue instead of failing")
+    .addHelpText('after', '\nExit codes: 0 applied (or nothing to do; with --github-issue on a read-only store, the clicks issue kept) · 1 error, stale or unsafe plan, a change failed, or a read-only store')
     .action(lazyAction<ApplyOptions>(async () => (await import('../actions/apply.js')).runApply));
 }

@@ -143,7 +143,8 @@ export function parseExport(text: string, shown: string, columns: PluginExportCo
     if (locked === undefined) {
       throw exportError(`${where}: ${JSON.stringify(rawLocked)} in column ${headerOf('locked')} is not true or false`, 'fix that row, or export the users CSV again');
     }
-    const name = cell(record, 'name') || [cell(record, 'firstName'), cell(record, 'lastName')].filter(Boolean).join(' ');
+    // A line break typed into a name cell is still one name: names are shown on one line.
+    const name = (cell(record, 'name') || [cell(record, 'firstName'), cell(record, 'lastName')].filter(Boolean).join(' ')).replace(/\s+/g, ' ');
     const email = cell(record, 'email');
     const user: OutreachUser = { id, name, locked, ...(email ? { email } : {}) };
     rows.push({ row, user, ...(crmUserId !== undefined ? { crmUserId } : {}) });

@@ -1,0 +1,236 @@
+// `plugin-export:PATH` through the real CLI (CONTRACT §12): the users CSV read as the CRM plugin's
+// mapped-user list — quoting, BOM, header case, column overrides, located errors, ID repair — and
+// the read-only rules: plans lead with the clicks, apply and restore never write.
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { userId } from '../github/helpers.js';
+import { crmId, exportCsv, exportProject, field, mappingsYaml } from './support.js';
+
+let cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups) await cleanup();
+  cleanups = [];
+});
+
+async function project(files: Parameters<typeof exportProject>[0]): Promise<string> {
+  const p = await exportProject(files);
+  cleanups.push(p.cleanup);
+  return p.dir;
+}
+
+const ada = { id: 42, first: 'Ada', last: 'Lovelace', email: 'ada@example.com', external: crmId(1) };
+const grace = { id: 57, first: 'Grace', last: 'Hopper', email: 'grace@example.com', external: crmId(2) };
+
+describe('plugin-export: reading the users CSV', () => {
+  it('reads a BOM, quoted commas and newlines, and headers in any case; plan leads with the clicks', async () => {
+    const csv = '\uFEFF' + [
+      ' id ,NAME,e-mail,user external id,LOCKED',
+      `42,"Lovelace, Ada",ada@example.com,${crmId(1)},FALSE`,
+      `57,"Grace\nHopper",grace@example.com,${crmId(2)},false`,
+      '99,"Seat, Unmapped",,,true',
+    ].join('\n') + '\n';
+    const dir = await project({
+      csv,
+      yaml: mappingsYaml([{ crm: crmId(1), outreach: 42 }, { crm: crmId(3), outreach: 57 }]),
+    });
+    const json = await runCli(['plan', '--format', 'json'], { cwd: dir });
+    expect(json.code, json.stderr).toBe(0);
+    const plan = JSON.parse(json.stdout);
+    expect(plan.store).toBe('plugin-export:users.csv');
+    expect(plan.readOnly).toBe(true);
+    expect(plan).not.toHaveProperty('asOf');
+    // Grace's seat is re-pointed: the CSV's pair goes, the YAML's comes; Ada is unchanged.
+    expect(plan.changes).toEqual([
+      { action: 'remove', crmUserId: crmId(2), outreachUserId: 57, outreachUserName: 'Grace Hopper' },
+      expect.objectContaining({ action: 'add', crmUserId: crmId(3), outreachUserId: 57, outreachUserName: 'Grace Hopper' }),
+    ]);
+    expect(plan.summary).toEqual({ add: 1, remove: 1, replace: 1, unchanged: 1 });
+    expect(plan.notes).toEqual([expect.objectContaining({ code: 'crm-checks-skipped' })]);
+
+    const text = await runCli(['plan'], { cwd: dir });
+    expect(text.code).toBe(0);
+    // The body leads with the checklist: nothing precedes its title, and removals come first.
+    expect(text.stdout.startsWith("Checklist for the CRM plugin's user mappings (plan against the plugin's own list, plugin-export:users.csv)")).toBe(true);
+    expect(text.stdout).toContain('The list can only be changed in the plugin screen');
+    expect(text.stdout.match(/CRM users were not checked/g)).toHaveLength(1);
+    expect(text.stdout.indexOf(`1. Search for ${crmId(2)} and remove its mapping:`)).toBeLessThan(text.stdout.indexOf('2. Add a mapping:'));
+    expect(text.stdout).toMatch(/Plan: 0 to add, 0 to remove, 1 to replace, 1 unchanged\.\n$/);
+  });
+
+  it('matches overridden columns from pluginExport.columns, trimmed and in any case', async () => {
+    const csv = ['Seat,Full name,Mail,CRM Owner Id', `42,Ada Lovelace,ada@example.com,${crmId(1)}`].join('\n');
+    const config = ['store: plugin-export:users.csv', 'pluginExport:', '  columns:', '    outreachUserId: " seat "', '    crmUserId: crm owner ID', '    name: Full Name', '    email: mail'].join('\n') + '\n';
+    const dir = await project({ csv, config, yaml: mappingsYaml([{ crm: crmId(1), outreach: 42, name: 'Ada Lovelace' }]) });
+    const result = await runCli(['plan', '--format', 'json'], { cwd: dir });
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).summary).toEqual({ add: 0, remove: 0, replace: 0, unchanged: 1 });
+
+    // A key that is not a column is the usual "did you mean".
+    await writeFile(join(dir, 'mapsync.config.yaml'), 'pluginExport:\n  columns:\n    crmUserID: X\n');
+    const typo = await runCli(['plan'], { cwd: dir });
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toMatch(/unknown setting "pluginExport\.columns\.crmUserID" — did you mean pluginExport\.columns\.crmUserId\?/);
+  });
+
+  it('a missing column is one line naming the headers found and the key to set', async () => {
+    const dir = await project({ csv: 'ID,Name,Email\n42,Ada,ada@example.com\n', yaml: mappingsYaml([]) });
+    const result = await runCli(['plan'], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      'error: users.csv: no column for the CRM user the plugin maps it to (looked for "User External ID" or "External ID"); the headers found are "ID", "Name", "Email"\n' +
+      'hint: set pluginExport.columns.crmUserId in mapsync.config.yaml to the header that holds the CRM user the plugin maps it to\n');
+    // A column the config names must be there too.
+    await writeFile(join(dir, 'mapsync.config.yaml'), 'store: plugin-export:users.csv\npluginExport:\n  columns:\n    locked: Suspended\n');
+    await writeFile(join(dir, 'users.csv'), `ID,User External ID\n42,${crmId(1)}\n`);
+    const named = await runCli(['plan'], { cwd: dir });
+    expect(named.code).toBe(1);
+    expect(named.stderr).toMatch(/^error: users\.csv: no column for whether the user is locked \(looked for "Suspended"\); the headers found are "ID", "User External ID"$/m);
+  });
+
+  it('a bad value is file:row as a spreadsheet counts rows (a quoted line break stays one row)', async () => {
+    // Row 1 header, row 2 spans three lines of the file, row 3 is fine, row 4 is bad (line 6).
+    const csv = [
+      'ID,Name,User External ID',
+      `42,"Ada\nAugusta\nLovelace",${crmId(1)}`,
+      `57,Grace,${crmId(2)}`,
+      '61,Bob,not-an-id',
+    ].join('\n') + '\n';
+    const dir = await project({ csv, yaml: mappingsYaml([]) });
+    const result = await runCli(['plan'], { cwd: dir });
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^error: users\.csv:4 \(line 6 of the file\): column "User External ID": .*not-an-id/);
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^hint: /);
+
+    await writeFile(join(dir, 'users.csv'), `ID,User External ID\n42,${crmId(1)}\n4x2,${crmId(2)}\n`);
+    const badId = await runCli(['plan'], { cwd: dir });
+    expect(badId.code).toBe(1);
+    expect(badId.stderr).toMatch(/^error: users\.csv:3: "4x2" in column "ID" is not an Outreach user ID \(a whole number >= 1\)$/m);
+
+    // A Salesforce ID whose prefix is not a user's is refused, located.
+    await writeFile(join(dir, 'users.csv'), `ID,User External ID\n42,${field('0035e00000AbCdE')}\n`);
+    const contact = await runCli(['plan'], { cwd: dir });
+    expect(contact.code).toBe(1);
+    expect(contact.stderr).toMatch(/^error: users\.csv:2: column "User External ID": .*0035e00000AbCdE/m);
+  });
+
+  it('a missing export is one line, not an empty store', async () => {
+    const dir = await project({ csv: '', yaml: mappingsYaml([{ crm: crmId(1), outreach: 42 }]), config: 'store: plugin-export:exports/users.csv\n' });
+    const result = await runCli(['plan'], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: exports\/users\.csv: no such file \(the users CSV for plugin-export:exports\/users\.csv\)\nhint: export it from Outreach: Administration → Users/);
+  });
+
+  it('an empty External ID is a user the plugin does not map', async () => {
+    const dir = await project({
+      csv: exportCsv([ada, { ...grace, external: '' }], { bom: true }),
+      yaml: mappingsYaml([{ crm: crmId(1), outreach: 42 }, { crm: crmId(2), outreach: 57 }]),
+    });
+    const result = await runCli(['plan', '--format', 'json'], { cwd: dir });
+    expect(result.code, result.stderr).toBe(0);
+    const plan = JSON.parse(result.stdout);
+    expect(plan.changes).toEqual([expect.objectContaining({ action: 'add', crmUserId: crmId(2), outreachUserId: 57, outreachUserName: 'Grace Hopper' })]);
+  });
+
+  it('15-character and case-mangled 18-character IDs are the users they name', async () => {
+    // 0055e…: a lower-case letter in the first 15, which a spreadsheet's upper-casing mangles.
+    const mangled = userId(2).toUpperCase();
+    const dir = await project({
+      csv: exportCsv([{ ...ada, external: userId(1).slice(0, 15) }, { ...grace, external: mangled }]),
+      yaml: mappingsYaml([{ crm: userId(1), outreach: 42 }, { crm: userId(2), outreach: 57 }]),
+    });
+    expect(mangled).not.toBe(userId(2));
+    const result = await runCli(['plan', '--format', 'json'], { cwd: dir });
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).summary).toEqual({ add: 0, remove: 0, replace: 0, unchanged: 2 });
+  });
+
+  it('reads GUIDs under crm: dynamics, and refuses a Salesforce ID there naming the setting', async () => {
+    const guid = '9f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f';
+    const dir = await project({
+      csv: exportCsv([{ ...ada, external: `{${guid.toUpperCase()}}` }]),
+      yaml: mappingsYaml([{ crm: guid, outreach: 42 }]),
+      config: 'crm: dynamics\nstore: plugin-export:users.csv\n',
+    });
+    const result = await runCli(['plan', '--format', 'json'], { cwd: dir });
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).summary.unchanged).toBe(1);
+
+    await writeFile(join(dir, 'users.csv'), exportCsv([ada]));
+    const wrong = await runCli(['plan'], { cwd: dir });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/^error: users\.csv:2: column "User External ID": .*looks like a Salesforce User ID.*crm: dynamics/m);
+  });
+
+  it('one CRM user mapped to two seats is a live-duplicate warning', async () => {
+    const dir = await project({
+      csv: exportCsv([ada, { ...grace, external: crmId(1) }]),
+      yaml: mappingsYaml([{ crm: crmId(1), outreach: 42 }]),
+    });
+    const result = await runCli(['plan', '--format', 'json'], { cwd: dir });
+    expect(result.code, result.stderr).toBe(0);
+    const plan = JSON.parse(result.stdout);
+    expect(plan.warnings.map((w: { code: string }) => w.code)).toContain('live-duplicate');
+    expect(plan.changes).toEqual([expect.objectContaining({ action: 'remove', crmUserId: crmId(1), outreachUserId: 57 })]);
+  });
+
+  it('import then plan shows no changes', async () => {
+    const dir = await project({
+      csv: exportCsv([ada, grace, { id: 77, first: 'Free', last: 'Seat', external: '' }]),
+      yaml: mappingsYaml([]),
+    });
+    const imported = await runCli(['import', '--out', 'mappings/imported.yaml'], { cwd: dir });
+    expect(imported.code, imported.stderr).toBe(0);
+    const yaml = await readFile(join(dir, 'mappings/imported.yaml'), 'utf8');
+    expect(yaml).toContain(crmId(1));
+    expect(yaml).toContain('Grace Hopper');
+    const plan = await runCli(['plan', '--format', 'json', '--detailed-exitcode'], { cwd: dir });
+    expect(plan.code, plan.stderr + plan.stdout).toBe(0);
+    expect(JSON.parse(plan.stdout).summary).toEqual({ add: 0, remove: 0, replace: 0, unchanged: 2 });
+  });
+});
+
+describe('plugin-export: read-only', () => {
+  it('apply refuses with one line counting the clicks, and writes nothing anywhere', async () => {
+    const dir = await project({
+      csv: exportCsv([ada, grace, { id: 77, first: 'Free', last: 'Seat', external: '' }]),
+      yaml: mappingsYaml([{ crm: crmId(1), outreach: 42 }, { crm: crmId(3), outreach: 57 }, { crm: crmId(4), outreach: 77 }]),
+    });
+    const before = await readFile(join(dir, 'users.csv'), 'utf8');
+    const result = await runCli(['apply', '--auto-approve'], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      "error: not applied: plugin-export:users.csv is the CRM plugin's own mapped-user list, which has no write API; 3 clicks in the plugin screen make it match mappings/ (1 removal, then 2 additions) — run `mapsync plan --format checklist --store plugin-export:users.csv` to see them\n");
+    expect(existsSync(join(dir, '.mapsync'))).toBe(false);
+    expect(await readFile(join(dir, 'users.csv'), 'utf8')).toBe(before);
+
+    // A saved plan is refused the same way.
+    const saved = await runCli(['plan', '--out', 'plan.json'], { cwd: dir });
+    expect(saved.code, saved.stderr).toBe(0);
+    const fromFile = await runCli(['apply', 'plan.json'], { cwd: dir });
+    expect(fromFile.code).toBe(1);
+    expect(fromFile.stderr).toMatch(/^error: not applied: .*has no write API; 3 clicks/);
+    expect(existsSync(join(dir, '.mapsync'))).toBe(false);
+  });
+
+  it('restore refuses the same way and writes nothing', async () => {
+    const dir = await project({ csv: exportCsv([ada, grace]), yaml: mappingsYaml([]) });
+    await writeFile(join(dir, 'snapshot.json'), JSON.stringify({ mappings: [{ crmUserId: crmId(1), outreachUserId: 42 }] }));
+    const result = await runCli(['restore', 'snapshot.json', '--auto-approve'], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: not applied: plugin-export:users\.csv is the CRM plugin's own mapped-user list, which has no write API; 1 click in the plugin screen makes it match/m);
+    expect(existsSync(join(dir, '.mapsync'))).toBe(false);
+  });
+
+  it('apply with nothing to click changes nothing and exits 0', async () => {
+    const dir = await project({ csv: exportCsv([ada]), yaml: mappingsYaml([{ crm: crmId(1), outreach: 42 }]) });
+    const result = await runCli(['apply', '--auto-approve'], { cwd: dir });
+    expect(result.code, result.stderr).toBe(0);
+    expect(existsSync(join(dir, '.mapsync'))).toBe(false);
+  });
+});
