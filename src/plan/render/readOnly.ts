@@ -16,7 +16,7 @@ export function freshnessLine(plan: Plan): string | undefined {
   return plan.asOf === undefined ? undefined : `Freshness: ${asOfPhrase(plan.asOf)}.`;
 }
 
-/** Said once on a read-only plan: nothing writes the plugin's list; the clicks are checked afterwards. */
+/** Said once on a read-only plan: only the plugin screen changes its list; the clicks are checked afterwards. */
 export const READ_ONLY_NOTICE =
   "The CRM plugin's mapped-user list can only be changed in the plugin screen: mapsync reads it, " +
   'lists the clicks that make it match mappings/, and the next drift run checks that they were made.';
