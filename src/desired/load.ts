@@ -14,6 +14,7 @@ import { describeSchemaError, schemaValidator } from './schema.js';
 import { nodeAt, startOf } from './nodeAt.js';
 import { DEFAULT_CRM_RULES, type CrmIdRules } from '../crm/index.js';
 import { UniquenessCheck, type EntryIds } from './uniqueness.js';
+import { readCanonical } from './canonicalReader.js';
 
 import type { ValidationError } from './validationError.js';
 export type { ValidationCode, ValidationError } from './validationError.js';
@@ -43,27 +44,56 @@ export async function loadDesired(dir: string, crm: CrmIdRules = DEFAULT_CRM_RUL
  */
 export async function loadDesiredDetails(dir: string, cwd: string = process.cwd(), crm: CrmIdRules = DEFAULT_CRM_RULES): Promise<LoadDetails> {
   const files = await findMappingFiles(dir, cwd);
-  const errors: ValidationError[] = [];
-  const mappings: DesiredMapping[] = [];
-  const uniqueness = new UniquenessCheck(crm);
-  let entries = 0;
-  const unreadFiles: string[] = [];
+  const collected = new Collected(crm);
+  // One file at a time: its text and (on the yaml path) its parse tree are garbage before the next.
+  for (const file of files) collected.add(file, await loadFile(file, resolve(cwd, file), crm));
+  return collected.details(files);
+}
 
-  for (const file of files) {
-    const loaded = await loadFile(file, resolve(cwd, file), crm);
-    errors.push(...loaded.errors);
-    entries += loaded.entries;
-    if (loaded.unread) unreadFiles.push(file);
+/** How a file's text is read: `yaml` forces the yaml path for every file (the fast reader's reference). */
+export interface CheckOptions {
+  reader?: 'auto' | 'yaml';
+}
+
+/**
+ * loadDesiredDetails over texts already in memory (paths as given, in the order given): what the
+ * property test compares between the fast reader and the yaml path.
+ */
+export function checkFileTexts(files: ReadonlyArray<{ file: string; text: string }>, crm: CrmIdRules = DEFAULT_CRM_RULES, options: CheckOptions = {}): LoadDetails {
+  const collected = new Collected(crm);
+  for (const { file, text } of files) collected.add(file, checkText(file, text, crm, options));
+  return collected.details(files.map((f) => f.file));
+}
+
+/** The outcomes of the files so far: errors, entries, mappings, and the IDs for the cross-file uniqueness check. */
+class Collected {
+  private readonly errors: ValidationError[] = [];
+  private readonly mappings: DesiredMapping[] = [];
+  private readonly uniqueness: UniquenessCheck;
+  private entries = 0;
+  private readonly unreadFiles: string[] = [];
+
+  constructor(crm: CrmIdRules) {
+    this.uniqueness = new UniquenessCheck(crm);
+  }
+
+  add(file: string, loaded: FileOutcome): void {
+    for (const error of loaded.errors) this.errors.push(error);
+    this.entries += loaded.entries;
+    if (loaded.unread) this.unreadFiles.push(file);
     for (const found of loaded.found) {
-      uniqueness.add(found);
-      if (found.mapping) mappings.push(found.mapping);
+      this.uniqueness.add(found);
+      if (found.mapping) this.mappings.push(found.mapping);
     }
   }
-  errors.push(...uniqueness.errors());
 
-  const order = new Map(files.map((f, i) => [f, i]));
-  errors.sort((a, b) => (order.get(a.file)! - order.get(b.file)!) || a.line - b.line || a.column - b.column);
-  return { state: { files, mappings }, errors, entries, unreadFiles };
+  details(files: string[]): LoadDetails {
+    const errors = this.errors;
+    errors.push(...this.uniqueness.errors());
+    const order = new Map(files.map((f, i) => [f, i]));
+    errors.sort((a, b) => (order.get(a.file)! - order.get(b.file)!) || a.line - b.line || a.column - b.column);
+    return { state: { files, mappings: this.mappings }, errors, entries: this.entries, unreadFiles: this.unreadFiles };
+  }
 }
 
 /** What one entry contributed: its valid IDs (for uniqueness) and, if wholly valid, the mapping. */
@@ -108,7 +138,45 @@ interface FileContext {
   suppressed: Set<string>;
 }
 
-function checkText(file: string, text: string, crm: CrmIdRules): FileOutcome {
+function checkText(file: string, text: string, crm: CrmIdRules, options: CheckOptions = {}): FileOutcome {
+  if (options.reader === 'yaml') return checkParsed(file, text, crm);
+  return checkCanonical(file, text, crm) ?? checkParsed(file, text, crm);
+}
+
+/**
+ * The fast path: a file in fmt's shape whose every entry is valid, read without a parse tree.
+ * Undefined for anything else (a shape it does not know, or any problem at all), so every error
+ * is found, worded and placed by the yaml path below, exactly as before.
+ */
+function checkCanonical(file: string, text: string, crm: CrmIdRules): FileOutcome | undefined {
+  const read = readCanonical(text);
+  if (read === undefined) return undefined;
+  if (!schemaValidator()({ mappings: read.entries })) return undefined;
+  const found: FoundEntry[] = [];
+  for (let index = 0; index < read.entries.length; index++) {
+    const entry = read.entries[index]!;
+    const spot = read.spots[index]!;
+    // The schema made sure both IDs and the entry's position are there.
+    const check = crm.check(entry.crmUserId as string);
+    if (!check.ok) return undefined;
+    const mapping: DesiredMapping = { crmUserId: check.id, outreachUserId: entry.outreachUserId as number, location: { file, ...spot.entry! } };
+    if (entry.name !== undefined) mapping.name = entry.name as string;
+    if (entry.email !== undefined) mapping.email = entry.email as string;
+    if (entry.note !== undefined) mapping.note = entry.note as string;
+    found.push({
+      crmUserId: check.id,
+      crmWritten: entry.crmUserId as string,
+      crmAt: { file, ...spot.crmUserId! },
+      outreachUserId: mapping.outreachUserId,
+      outreachAt: { file, ...spot.outreachUserId! },
+      mapping,
+    });
+  }
+  return { errors: [], found, entries: read.entries.length };
+}
+
+/** The yaml path: a full parse with positions, for every file the fast path does not take. */
+function checkParsed(file: string, text: string, crm: CrmIdRules): FileOutcome {
   const parsed = parseYaml(text);
   const at = (offset: number): { line: number; column: number } => {
     const pos = parsed.lineCounter.linePos(offset);
