@@ -35,10 +35,14 @@ const CRM_SECRETS: Record<CrmName, string[]> = {
   dynamics: ['DYNAMICS_URL', 'DYNAMICS_TENANT_ID', 'DYNAMICS_CLIENT_ID', 'DYNAMICS_CLIENT_SECRET', 'DYNAMICS_AUTHORITY_HOST', 'DYNAMICS_API_VERSION'],
 };
 
+const SNOWFLAKE_SECRETS = ['SNOWFLAKE_ACCOUNT', 'SNOWFLAKE_USER', 'SNOWFLAKE_PRIVATE_KEY', 'SNOWFLAKE_WAREHOUSE', 'SNOWFLAKE_ROLE', 'SNOWFLAKE_URL'];
+
 function secretsEnv(crms: readonly CrmName[], indent: string): string {
   const crmLines = crms.flatMap((crm) => CRM_SECRETS[crm]);
   const outreach = ['OUTREACH_ACCESS_TOKEN', 'OUTREACH_CLIENT_ID', 'OUTREACH_CLIENT_SECRET', 'OUTREACH_REFRESH_TOKEN'];
   const lines = [...crmLines, ...outreach].map((name) => `${name}: \${{ secrets.${name} }}`);
+  lines.push('# The plugin-share store: Outreach Data Sharing through the Snowflake SQL API (read-only).');
+  lines.push(...SNOWFLAKE_SECRETS.map((name) => `${name}: \${{ secrets.${name} }}`));
   lines.push(
     '# Outreach rotates refresh tokens: the newest is kept in this file for the next step, and (with',
     '# MAPSYNC_SECRETS_TOKEN, a token that may write Actions secrets) in OUTREACH_REFRESH_TOKEN for the next run.',

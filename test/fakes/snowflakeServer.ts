@@ -82,6 +82,8 @@ export interface SnowflakeRequest {
   /** The partition asked for, for GET ?partition=N. */
   partition?: number;
   status: number;
+  /** Time the fake took to answer (executing, rendering, compressing), in ms. */
+  ms?: number;
   gzip?: boolean;
   /** The statement and bindings of a POST. */
   statement?: string;
@@ -171,6 +173,8 @@ export class FakeSnowflake {
   /** Every JWT presented (valid or not), for scans of the output. */
   readonly tokensSeen = new Set<string>();
   url = '';
+  /** The public key set on the user; a test may replace it (the user's key was rotated). */
+  publicKey: KeyObject;
   private server: Server | undefined;
   private db!: SqlDatabase;
   private readonly results = new Map<string, Result>();
@@ -178,6 +182,7 @@ export class FakeSnowflake {
 
   constructor(private readonly options: FakeSnowflakeOptions) {
     this.faults = (options.faults ?? []).map((f) => ({ ...f, left: f.times ?? 1 }));
+    this.publicKey = options.publicKey;
   }
 
   /** Statements executed (POSTs that reached the engine). */
@@ -259,9 +264,9 @@ export class FakeSnowflake {
       return 'not JSON';
     }
     if (head.alg !== 'RS256') return `alg ${head.alg}`;
-    if (!verify('RSA-SHA256', Buffer.from(`${header}.${payload}`), this.options.publicKey, Buffer.from(signature, 'base64url'))) return 'bad signature';
+    if (!verify('RSA-SHA256', Buffer.from(`${header}.${payload}`), this.publicKey, Buffer.from(signature, 'base64url'))) return 'bad signature';
     const qualified = `${this.options.account}.${this.options.user}`;
-    if (claims.iss !== `${qualified}.${keyFingerprint(this.options.publicKey)}`) return `iss ${claims.iss}`;
+    if (claims.iss !== `${qualified}.${keyFingerprint(this.publicKey)}`) return `iss ${claims.iss}`;
     if (claims.sub !== qualified) return `sub ${claims.sub}`;
     const now = Date.now() / 1000;
     if (typeof claims.iat !== 'number' || typeof claims.exp !== 'number') return 'no iat/exp';
@@ -288,6 +293,7 @@ export class FakeSnowflake {
       }
       res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': String(payload.length), ...headers });
       res.end(payload);
+      entry.ms = Date.now() - entry.at;
     };
 
     const auth = String(req.headers.authorization ?? '');

@@ -14,6 +14,7 @@ import { makeProject, runCli, type CliResult } from '../helpers/cli.js';
 import { startFakeSalesforce, userId, type FakeSalesforce } from '../fakes/salesforceServer.js';
 import { startFakeOutreach, type FakeOutreach } from '../fakes/outreachServer.js';
 import { startGitHubServer, type FakeGitHub } from '../fakes/githubServer.js';
+import { startFakeSnowflake, type FakeSnowflake } from '../fakes/snowflakeServer.js';
 
 // Characters that change under URL and form encoding, so an encoded leak is caught too.
 const SECRETS = {
@@ -29,6 +30,8 @@ const SECRETS = {
   SF_JWT_KEY: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
   SF_CLIENT_SECRET: 'Sf+Consumer/Secret=0123456789ABCDEF',
   MAPSYNC_SECRETS_TOKEN: 'github_pat_SecretsWriter+Fake/0123456789',
+  // The plugin-share store's Snowflake key (CONTRACT §12); the JWTs it signs are scanned for too.
+  SNOWFLAKE_PRIVATE_KEY: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
 };
 const SF_CLIENT_ID = '3MVG9SecurityPassConsumerKey.0123456789';
 const SF_USERNAME = 'integration@example.com';
@@ -37,6 +40,7 @@ const OUTREACH_CLIENT_ID = 'mapsync-client-id';
 let sf: FakeSalesforce;
 let outreach: FakeOutreach;
 let github: FakeGitHub;
+let snowflake: FakeSnowflake;
 let runs: { label: string; result: CliResult }[] = [];
 /** Outside the project, like the runner's temp folder: where the refresh token file lives. */
 let state: string;
@@ -59,11 +63,16 @@ beforeEach(async () => {
     client: { id: OUTREACH_CLIENT_ID, secret: SECRETS.OUTREACH_CLIENT_SECRET, refreshToken: SECRETS.OUTREACH_REFRESH_TOKEN },
   });
   github = await startGitHubServer({ token: SECRETS.GITHUB_TOKEN, owner: 'acme', repo: 'crm-mappings', secretsToken: SECRETS.MAPSYNC_SECRETS_TOKEN });
+  snowflake = await startFakeSnowflake({
+    account: 'XY12345', user: 'MAPSYNC_READER', publicKey: createPublicKey(SECRETS.SNOWFLAKE_PRIVATE_KEY), database: 'OUTREACH_SHARE', schema: 'PUBLIC', warehouse: 'MAPSYNC_WH',
+    users: [1, 2, 3, 4].map((n) => ({ ID: String(n), O_ID: '4711', FIRST_NAME: 'User', LAST_NAME: String(n), EMAIL: `user${n}@example.com` })),
+    pluginMappings: [1, 4].map((n) => ({ O_ID: '4711', VALUE_TYPE: 'User', VALUE_ID: String(n), EXTERNAL_TYPE: 'User', EXTERNAL_ID: userId(n), ENABLED_AT: 1764000000 })),
+  });
   state = await mkdtemp(join(tmpdir(), 'mapsync-runner-temp-'));
 });
 
 afterEach(async () => {
-  await Promise.all([sf?.close(), outreach?.close(), github?.close(), rm(state, { recursive: true, force: true })]);
+  await Promise.all([sf?.close(), outreach?.close(), github?.close(), snowflake?.close(), rm(state, { recursive: true, force: true })]);
 });
 
 afterAll(async () => {
@@ -73,7 +82,11 @@ afterAll(async () => {
 async function newProject(): Promise<string> {
   const yaml = ['mappings:', ...[1, 2, 3].flatMap((n) => [`  - crmUserId: ${userId(n)}`, `    outreachUserId: ${n}`, `    name: User ${n}`])].join('\n') + '\n';
   const live = { mappings: [1, 4].map((n) => ({ crmUserId: userId(n), outreachUserId: n, crmUserName: `User ${n}`, outreachUserName: `User ${n}` })) };
-  const project = await makeProject({ 'mappings/team.yaml': yaml, '.mapsync/live.json': JSON.stringify(live) });
+  const project = await makeProject({
+    'mappings/team.yaml': yaml,
+    '.mapsync/live.json': JSON.stringify(live),
+    'mapsync.config.yaml': 'pluginShare:\n  orgId: "4711"\n  database: OUTREACH_SHARE\n  schema: PUBLIC\n',
+  });
   projects.push(project);
   await writeFile(join(project.dir, 'event.json'), JSON.stringify({ number: 7, pull_request: { number: 7, head: { sha: 'a'.repeat(40) } } }));
   return project.dir;
@@ -97,6 +110,12 @@ function stepEnv(dir: string, credentials: Credentials): Record<string, string> 
     OUTREACH_CLIENT_SECRET: SECRETS.OUTREACH_CLIENT_SECRET,
     OUTREACH_REFRESH_TOKEN: SECRETS.OUTREACH_REFRESH_TOKEN,
     MAPSYNC_SALESFORCE_RETRY_MS: '5',
+    SNOWFLAKE_ACCOUNT: 'xy12345.us-east-1',
+    SNOWFLAKE_USER: 'mapsync_reader',
+    SNOWFLAKE_WAREHOUSE: 'MAPSYNC_WH',
+    SNOWFLAKE_URL: snowflake.url,
+    // As a one-line secret with literal \n in the unattended set, as the PEM itself otherwise.
+    SNOWFLAKE_PRIVATE_KEY: credentials === 'unattended' ? SECRETS.SNOWFLAKE_PRIVATE_KEY.replace(/\n/g, '\\n') : SECRETS.SNOWFLAKE_PRIVATE_KEY,
   };
   if (credentials === 'tokens') {
     return { ...common, SF_INSTANCE_URL: sf.url, SF_ACCESS_TOKEN: SECRETS.SF_ACCESS_TOKEN, OUTREACH_ACCESS_TOKEN: SECRETS.OUTREACH_ACCESS_TOKEN };
@@ -146,9 +165,10 @@ async function filesUnder(dir: string): Promise<string[]> {
 
 /** Every secret value, as given and as the servers issued, plain and URL/form-encoded. */
 function secretForms(): string[] {
-  const pemLines = SECRETS.SF_JWT_KEY.split('\n').filter((line) => !line.startsWith('-----') && line.length > 0);
+  const pemLines = [SECRETS.SF_JWT_KEY, SECRETS.SNOWFLAKE_PRIVATE_KEY].flatMap((pem) => pem.split('\n')).filter((line) => !line.startsWith('-----') && line.length > 0);
+  const snowflakeJwts = [...snowflake.tokensSeen].flatMap((jwt) => [jwt, jwt.split('.')[2]!]);
   const assertions = sf.oauth!.grants.map((g) => g.assertion ?? '');
-  const values = new Set<string>([...Object.values(SECRETS), ...pemLines, ...assertions, ...sf.tokens, ...outreach.allTokens]);
+  const values = new Set<string>([...Object.values(SECRETS), ...pemLines, ...assertions, ...sf.tokens, ...outreach.allTokens, ...snowflakeJwts, SECRETS.SNOWFLAKE_PRIVATE_KEY.replace(/\n/g, '\\n')]);
   const forms = new Set<string>();
   for (const v of values) {
     if (v.length < 8) continue;
@@ -200,6 +220,10 @@ describe('credentials never appear in output, files or posts', () => {
         await expectCode(['apply', '--store', 'outreach', '--auto-approve'], [0]);
         await expectCode(['import', '--store', 'outreach'], [0]);
         await expectCode(['drift', '--store', 'outreach'], [0, 2]);
+        // The plugin's own list through the Snowflake SQL API (read-only).
+        await expectCode(['plan', '--store', 'plugin-share', '--format', 'json'], [0]);
+        await expectCode(['import', '--store', 'plugin-share'], [0]);
+        await expectCode(['drift', '--store', 'plugin-share'], [0, 2]);
         if (credentials === 'unattended') {
           // The client-credentials flow too, and a refused JWT (its error line is output as well).
           const withoutKey = { ...env, SF_JWT_KEY: '' };
@@ -212,11 +236,15 @@ describe('credentials never appear in output, files or posts', () => {
           // The rotated refresh token went to the file and, sealed, to the Actions secret.
           expect(github.secrets.open('OUTREACH_REFRESH_TOKEN')).toBe(outreach.currentRefreshToken);
           expect(outreach.retiredRefreshTokens.length).toBeGreaterThan(1);
+          // The Snowflake user's key was rotated: the refused JWT's error line is output too.
+          snowflake.publicKey = createPublicKey(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
+          expect((await run(label, ['plan', '--store', 'plugin-share', ...d], dir, env)).code).toBe(1);
         }
 
         // The credentials really were used (else the scan proves nothing).
         expect(github.requests.some((r) => r.authorization?.includes(SECRETS.GITHUB_TOKEN))).toBe(true);
         expect(outreach.tokenRequests.length).toBeGreaterThan(0);
+        expect(snowflake.log.some((r) => r.method === 'POST' && r.status === 200)).toBe(true);
 
         const forms = secretForms();
         const leaks: string[] = [];

@@ -45,10 +45,11 @@ export function readShareResult(result: ResultSet, crm: CrmIdRules): ShareConten
     } else if (kind === ROW_KIND.user) {
       const id = OUTREACH_ID.exec(row[at.OUTREACH_USER_ID] ?? '');
       if (!id) continue;
-      const name = [row[at.FIRST_NAME], row[at.LAST_NAME]].filter((part): part is string => typeof part === 'string' && part.trim() !== '').join(' ').trim();
       const email = row[at.EMAIL]?.trim();
       // The share does not say whether a seat is locked; that check needs the Outreach directory.
-      users.set(Number(id[1]), { id: Number(id[1]), name, ...(email ? { email } : {}), locked: false });
+      const user: OutreachUser = { id: Number(id[1]), name: fullName(row[at.FIRST_NAME], row[at.LAST_NAME]), locked: false };
+      if (email) user.email = email;
+      users.set(user.id, user);
       usersLatest = latest(usersLatest, parseSnowflakeTimestamp(row[at.DML_AT]));
     } else if (kind === ROW_KIND.org) {
       const org = row[at.ORG_ID];
@@ -58,7 +59,8 @@ export function readShareResult(result: ResultSet, crm: CrmIdRules): ShareConten
 
   const mappings: LiveMapping[] = [];
   const warnings: Warning[] = [];
-  const seen = new Set<string>();
+  // CRM users already taken per Outreach user: nearly always one, so no key strings are built.
+  const seen = new Map<OutreachUserId, string | string[]>();
   let mappingsLatest: number | undefined;
   for (const row of mappingRows) {
     mappingsLatest = latest(mappingsLatest, parseSnowflakeTimestamp(row[at.DML_AT]));
@@ -85,10 +87,12 @@ export function readShareResult(result: ResultSet, crm: CrmIdRules): ShareConten
       continue;
     }
     // The same pair on two rows (a merge) is one line in the plugin's list.
-    const key = `${crmUserId} ${outreachUserId}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    mappings.push({ crmUserId, outreachUserId, ...(user?.name ? { outreachUserName: user.name } : {}) });
+    const taken = seen.get(outreachUserId);
+    if (taken === crmUserId || (Array.isArray(taken) && taken.includes(crmUserId))) continue;
+    seen.set(outreachUserId, taken === undefined ? crmUserId : [...(Array.isArray(taken) ? taken : [taken]), crmUserId]);
+    const mapping: LiveMapping = { crmUserId, outreachUserId };
+    if (user?.name) mapping.outreachUserName = user.name;
+    mappings.push(mapping);
   }
   mappings.sort((a, b) => a.outreachUserId - b.outreachUserId || (a.crmUserId < b.crmUserId ? -1 : a.crmUserId > b.crmUserId ? 1 : 0));
   const freshest = mappingsLatest ?? usersLatest;
@@ -99,6 +103,12 @@ export function readShareResult(result: ResultSet, crm: CrmIdRules): ShareConten
     ...(freshest !== undefined ? { asOf: new Date(freshest).toISOString() } : {}),
     orgs: [...orgs].sort(),
   };
+}
+
+function fullName(first: string | null | undefined, last: string | null | undefined): string {
+  const a = first?.trim() ?? '';
+  const b = last?.trim() ?? '';
+  return a && b ? `${a} ${b}` : a || b;
 }
 
 function latest(current: number | undefined, next: number | undefined): number | undefined {
