@@ -53,6 +53,8 @@ describe('the npm package', () => {
     expect(paths.some((path) => path.startsWith('dist/') && path.endsWith('.js'))).toBe(true);
     const leaks = paths.filter((path) => /^(src|test|bench|scripts|docs|mappings|\.ci|\.github)\//.test(path) || (path.endsWith('.ts') && !path.endsWith('.d.ts')));
     expect(leaks).toEqual([]);
+    // One build ships: the bundle, not tsc's per-file output that the tests import.
+    expect(paths.filter((path) => path.startsWith('dist/') && !path.startsWith('dist/bundle/'))).toEqual([]);
   });
 
   it('installs from the tarball with no compile step: `npx mapsync --version` is the package version', async () => {
@@ -99,6 +101,13 @@ describe('the npm package', () => {
     expect(validate.code).toBe(1);
     expect(validate.stdout + validate.stderr).toMatch(/^bad\/broken\.yaml:2:\d+ .*not a Salesforce ID/m);
     expect(validate.stdout + validate.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('names the TypeScript source lines in a --debug stack trace (the maps ship with the bundle)', async () => {
+    const debug = await installedCli(process.execPath, ['plan', '--config', 'missing.yaml', '--debug']);
+    expect(debug.code).toBe(1);
+    expect(debug.stderr).toMatch(/^error: cannot read config missing\.yaml/m);
+    expect(debug.stderr).toMatch(/\n\s+at .*src\/config\.ts:\d+:\d+/);
   });
 
   it('runs on Node 24 (the npm registry\'s build): --version, validate, plan', async (context) => {
