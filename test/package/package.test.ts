@@ -3,7 +3,7 @@
 // machine's Node and on Node 24.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -92,6 +92,21 @@ describe('the npm package', () => {
     expect(plan).toMatchObject({ code: 0, stderr: '' });
     expect(plan.stdout).toMatch(/\+ add\s+0055e000001AbCdAAK <-> 42\s+Ada Lovelace\s+\(mappings\/team\.yaml:3\)/);
     expect(plan.stdout).toContain('Plan: 1 to add, 0 to remove, 0 unchanged.');
+  });
+
+  it('applies a saved plan to the file store, and then plans no changes (locks and atomic writes work bundled)', async () => {
+    await withMappings();
+    const saved = await installedCli(process.execPath, ['plan', '--out', 'plan.json']);
+    expect(saved.code, saved.stderr).toBe(0);
+    expect(saved.stderr).toContain('Saved the plan to plan.json');
+    const apply = await installedCli(process.execPath, ['apply', 'plan.json']);
+    expect(apply.code, apply.stderr).toBe(0);
+    const live = JSON.parse(await readFile(join(installed.project, '.mapsync', 'live.json'), 'utf8')) as unknown;
+    expect(JSON.stringify(live)).toContain('0055e000001AbCdAAK');
+    const again = await installedCli(process.execPath, ['plan']);
+    expect(again).toMatchObject({ code: 0, stderr: '' });
+    expect(again.stdout).toContain('No changes.');
+    await rm(join(installed.project, '.mapsync'), { recursive: true, force: true });
   });
 
   it('says where bad input is, in one line and no stack trace, from the installed package too', async () => {
