@@ -10,8 +10,8 @@ import { OrgGate, retryAfterMs } from './gate.js';
 import type { DynamicsSettings } from './settings.js';
 
 export const MAX_IN_FLIGHT = 8;
-/** 429s ridden out for one request before giving up (each waits the org's Retry-After). */
-const MAX_THROTTLES = 10;
+/** 429s ridden out for one request (or one row of a $batch) before giving up (each waits the org's Retry-After). */
+export const MAX_THROTTLES = 10;
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -54,6 +54,16 @@ export class DataverseClient {
     });
   }
 
+  /**
+   * A 429, for a whole request or for one operation inside a $batch: the org's service protection
+   * limits are the same either way, so nothing more leaves for the org until its Retry-After.
+   */
+  holdForRetryAfter(what: string, failure: DataverseFailure): void {
+    const until = retryAfterUntil(failure);
+    this.gate.closeUntil(until);
+    this.log.info(`Dynamics 365: ${what} was throttled (HTTP 429); nothing is sent for ${Math.ceil((until - Date.now()) / 1000)}s (Retry-After)`);
+  }
+
   async send<T>(options: SendOptions, request: (api: DynamicsWebApi) => Promise<T>): Promise<T> {
     let renewed = false;
     let throttles = 0;
@@ -84,10 +94,11 @@ export class DataverseClient {
         }
         if (failure.status === 429) {
           throttles += 1;
-          const until = retryAfterMs(headerValue(failure, 'retry-after')) ?? Date.now() + 60_000;
-          this.gate.closeUntil(until);
-          if (throttles > MAX_THROTTLES) throw new MapsyncError(`Dynamics 365 kept throttling ${options.what} (HTTP 429 ${MAX_THROTTLES} times)`, { hint: 'run again later: the org\'s service protection limits are per 5-minute window' });
-          this.log.info(`Dynamics 365: ${options.what} was throttled (HTTP 429); nothing is sent for ${Math.ceil((until - Date.now()) / 1000)}s (Retry-After)`);
+          if (throttles > MAX_THROTTLES) {
+            this.gate.closeUntil(retryAfterUntil(failure));
+            throw new MapsyncError(`Dynamics 365 kept throttling ${options.what} (HTTP 429 ${MAX_THROTTLES} times)`, { hint: 'run again later: the org\'s service protection limits are per 5-minute window' });
+          }
+          this.holdForRetryAfter(options.what, failure);
           attempt -= 1;
           continue;
         }
@@ -100,6 +111,11 @@ export class DataverseClient {
       }
     }
   }
+}
+
+/** When a 429 says the org takes requests again: its Retry-After, or a minute when it gives none. */
+function retryAfterUntil(failure: DataverseFailure): number {
+  return retryAfterMs(headerValue(failure, 'retry-after')) ?? Date.now() + 60_000;
 }
 
 /** The run was interrupted: the request was not sent (again). Not a failure of the org. */

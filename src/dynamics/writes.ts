@@ -3,7 +3,7 @@
 // row fails alone and every other row's answer is still known.
 import type { Change } from '../model.js';
 import { describeFailure, isTransient, type DataverseFailure } from './apiError.js';
-import { DataverseStoppedError, type DataverseClient } from './client.js';
+import { DataverseStoppedError, MAX_THROTTLES, type DataverseClient } from './client.js';
 import { sendBatch, type ColumnWrite } from './batch.js';
 
 export type { ColumnWrite };
@@ -57,8 +57,10 @@ async function inParallel<T>(items: readonly T[], limit: number, task: (item: T)
  * first, into batches of 1,000; every batch holding a clear is answered before any batch of only
  * sets leaves, and inside a batch Dataverse carries the operations out in order, so an Outreach
  * id freed by a clear is free before it is set elsewhere — at ceil(writes / 1,000) batches.
- * A row that failed transiently (429 / 5xx inside the batch) is sent again in a later batch;
- * only rows without a reported outcome are ever re-sent. A batch that fails as a whole is
+ * A row that failed transiently (5xx inside the batch) is sent again in a later batch, up to
+ * maxRowRetries times; a row throttled inside the batch (429) closes the org's gate until its
+ * Retry-After, like a throttled batch, and is sent again after it, up to MAX_THROTTLES times.
+ * Only rows without a reported outcome are ever re-sent. A batch that fails as a whole is
  * retried by the client (setting a column to a value means the same thing twice); when it fails
  * for good, its rows are reported (as unknown if an attempt got no answer) and the error is
  * thrown for the caller to settle the rest.
@@ -84,11 +86,15 @@ export async function sendWrites(client: DataverseClient, field: string, writes:
     return report(outcome);
   };
   const maxRowRetries = options.maxRowRetries ?? 2;
+  // How often each row was sent again after a transient failure, and after a 429.
+  const retried = new Map<ColumnWrite, number>();
+  const throttled = new Map<ColumnWrite, number>();
+  const countOf = (counts: Map<ColumnWrite, number>, write: ColumnWrite) => counts.get(write) ?? 0;
   // Why each row held back for another pass failed, for the report if no pass comes.
   const heldBack = new Map<ColumnWrite, string>();
   let interrupted = false;
   let pending = [...writes];
-  for (let pass = 0; pending.length > 0 && !interrupted; pass++) {
+  while (pending.length > 0 && !interrupted) {
     const again: ColumnWrite[] = [];
     const batches = chunks([...pending.filter((w) => w.value === null), ...pending.filter((w) => w.value !== null)], BATCH_OPERATIONS);
     const withClears = batches.filter((b) => b[0]!.value === null);
@@ -122,6 +128,7 @@ export async function sendWrites(client: DataverseClient, field: string, writes:
           stop ??= err;
           return;
         }
+        let throttle: DataverseFailure | undefined;
         for (let i = 0; i < chunk.length; i++) {
           const write = chunk[i]!;
           const failure = answers[i];
@@ -129,13 +136,20 @@ export async function sendWrites(client: DataverseClient, field: string, writes:
             await onOutcome({ write, ok: true });
             continue;
           }
-          if ((isTransient(failure) || failure.status === 429) && pass < maxRowRetries) {
+          const counts = failure.status === 429 ? throttled : isTransient(failure) ? retried : undefined;
+          if (counts && countOf(counts, write) < (failure.status === 429 ? MAX_THROTTLES : maxRowRetries)) {
+            counts.set(write, countOf(counts, write) + 1);
+            if (failure.status === 429) throttle = failure;
             again.push(write);
             heldBack.set(write, describeFailure(failure));
             continue;
           }
           const unknown = noAnswer === undefined ? '' : `; outcome unknown: an earlier attempt got no answer (${describeFailure(noAnswer)}) and may have been applied`;
           await onOutcome({ write, ok: false, error: describeFailure(failure) + unknown });
+        }
+        if (throttle) {
+          const rows = answers.filter((a) => a?.status === 429).length;
+          client.holdForRetryAfter(`${rows} row(s) of the $batch of ${chunk.length} systemuser update(s)`, throttle);
         }
       });
       if (stop !== undefined) throw stop;

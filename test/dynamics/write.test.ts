@@ -116,6 +116,25 @@ describe('dynamics store: apply', () => {
     expect(dv.earlyRequests).toEqual([]);
   });
 
+  it('waits out a 429 on one row inside a $batch for its Retry-After, like a throttled batch, then sends that row again', async () => {
+    seedOrg(dv, 5, () => null);
+    dv.writeFailures.set(systemUserId(3), {
+      status: 429,
+      code: '0x80072322',
+      message: 'Number of requests exceeded the limit of 6000 over time window of 300 seconds.',
+      times: 1,
+      headers: { 'Retry-After': '1' },
+    });
+    const dir = await setup(range(1, 5).map((n) => ({ crm: n, outreach: n })));
+    const result = await cli(['apply', '--auto-approve'], dir, dvEnv(dv));
+    expect(result.code, result.stderr).toBe(0);
+    expect(batches().map((r) => r.operations)).toEqual([5, 1]);
+    expect(batches()[1]!.at - batches()[0]!.at).toBeGreaterThanOrEqual(900);
+    expect(dv.earlyRequests).toEqual([]);
+    expect(result.stderr).toContain('1 row(s) of the $batch of 5 systemuser update(s) was throttled (HTTP 429)');
+    expect(range(1, 5).map(column)).toEqual([1, 2, 3, 4, 5]);
+  });
+
   it('applies a saved plan, refuses it once stale, and restore brings the state before back', async () => {
     seedOrg(dv, 6, (n) => (n <= 3 ? n : null));
     const dir = await setup([{ crm: 1, outreach: 1 }, { crm: 5, outreach: 55 }]);

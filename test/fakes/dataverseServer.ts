@@ -97,8 +97,12 @@ export class FakeDataverse {
   readonly tokenRequests: { at: number; ok: boolean; scope?: string }[] = [];
   /** Every column write that took effect, in order: the write history tests check. */
   readonly columnChanges: ColumnChange[] = [];
-  /** Per-operation write failures by systemuserid: how many more writes of that row fail, and how. */
-  readonly writeFailures = new Map<string, { status: number; code: string; message: string; times: number }>();
+  /**
+   * Per-operation write failures by systemuserid: how many more writes of that row fail, and how.
+   * `headers` go into the operation's own answer (inside a $batch: its application/http part), e.g.
+   * a 429 with Retry-After, which also opens a window in which requests count as early.
+   */
+  readonly writeFailures = new Map<string, { status: number; code: string; message: string; times: number; headers?: Record<string, string> }>();
   /** Called for every authenticated data request; may return a fault. */
   faultHook: ((method: string, path: string) => NetworkFault | undefined) | undefined;
   /** Requests on the data API answered or being answered right now, and the most ever at once. */
@@ -114,6 +118,8 @@ export class FakeDataverse {
   readonly defaultPageSize: number;
   latencyMs: number;
   private throttledUntil = 0;
+  /** A Retry-After told in one operation's answer (a row of a $batch): when, and until when. */
+  private rowRetryAfter = { toldAt: 0, until: 0 };
   /** When the current Retry-After window was first announced in a 429. */
   private throttleToldAt = 0;
   private cursors = new Map<string, { rows: Record<string, unknown>[]; select: string }>();
@@ -192,7 +198,8 @@ export class FakeDataverse {
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     try {
       // Sent after the client was told to wait (allowing for requests already on their way).
-      if (this.throttleToldAt > 0 && entry.at > this.throttleToldAt + 50 && entry.at < this.throttledUntil) this.earlyRequests.push(entry);
+      const early = (told: number, until: number) => told > 0 && entry.at > told + 50 && entry.at < until;
+      if (early(this.throttleToldAt, this.throttledUntil) || early(this.rowRetryAfter.toldAt, this.rowRetryAfter.until)) this.earlyRequests.push(entry);
       if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
       const auth = header(req, 'authorization') ?? '';
       const token = auth.startsWith('Bearer ') ? auth.slice(7) : '';
@@ -364,7 +371,9 @@ export class FakeDataverse {
     const failure = this.writeFailures.get(id);
     if (failure && failure.times > 0) {
       failure.times -= 1;
-      return { status: failure.status, headers: {}, body: dvError(failure.code, failure.message) };
+      const retryAfter = Number(failure.headers?.['Retry-After']);
+      if (failure.status === 429 && retryAfter > 0) this.rowRetryAfter = { toldAt: Date.now(), until: Date.now() + retryAfter * 1000 };
+      return { status: failure.status, headers: failure.headers ?? {}, body: dvError(failure.code, failure.message) };
     }
     for (const [column, value] of Object.entries(data)) {
       const before = user[column] ?? null;
