@@ -7,11 +7,11 @@ import { DataverseClient } from './client.js';
 import { crmIdRules } from '../crm/index.js';
 import type { Config } from '../config.js';
 import { dynamicsSettingsFromEnv } from './settings.js';
-import { isColumnName, readSystemUsers, type SystemUserRow } from './users.js';
+import { isColumnName, NON_INTERACTIVE, readSystemUsers, type SystemUserRow } from './users.js';
 
 export interface SystemUsers {
   rows: SystemUserRow[];
-  /** Every systemuser by canonical ID, as a directory entry. */
+  /** Every person's systemuser by canonical ID, as a directory entry (application users left out). */
   users: Map<string, CrmUser>;
 }
 
@@ -44,6 +44,9 @@ const guids = crmIdRules('dynamics');
 function index(rows: SystemUserRow[]): SystemUsers {
   const users = new Map<string, CrmUser>();
   for (const row of rows) {
+    // Application users (mapsync's own app registration among them) are no person and hold no
+    // Outreach seat: they are never in the directory, so never a suggest candidate either.
+    if (row.accessmode === NON_INTERACTIVE) continue;
     // Dataverse answers in the canonical form already; the check keeps anything else out.
     const checked = guids.check(String(row.systemuserid));
     if (!checked.ok) continue;

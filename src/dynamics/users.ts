@@ -5,13 +5,18 @@ import { MapsyncError } from '../errors.js';
 import type { DataverseClient } from './client.js';
 
 export const PAGE_SIZE = 5000;
-export const USER_COLUMNS = ['systemuserid', 'fullname', 'internalemailaddress', 'isdisabled'] as const;
+export const USER_COLUMNS = ['systemuserid', 'fullname', 'internalemailaddress', 'isdisabled', 'accessmode'] as const;
+
+/** systemuser.accessmode of application users (an app registration's identity): non-interactive. */
+export const NON_INTERACTIVE = 4;
 
 export interface SystemUserRow {
   systemuserid: string;
   fullname?: string | null;
   internalemailaddress?: string | null;
   isdisabled?: boolean | null;
+  /** 0 read-write … 4 non-interactive (application users). */
+  accessmode?: number | null;
   [column: string]: unknown;
 }
 

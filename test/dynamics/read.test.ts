@@ -40,7 +40,7 @@ describe('dynamics store: list', () => {
     const reads = dv.dataRequests({ method: 'GET' });
     expect(reads).toHaveLength(3);
     expect(reads.every((r) => r.prefer === 'odata.maxpagesize=5000')).toBe(true);
-    expect(reads[0]!.path).toContain('$select=systemuserid,fullname,internalemailaddress,isdisabled,new_outreachuserid');
+    expect(reads[0]!.path).toContain('$select=systemuserid,fullname,internalemailaddress,isdisabled,accessmode,new_outreachuserid');
     expect(reads[1]!.path).toContain('$skiptoken=');
     expect(dv.tokenRequests).toHaveLength(1);
     expect(dv.tokenRequests[0]!.scope).toBe(`${dv.url}/.default`);
