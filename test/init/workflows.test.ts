@@ -120,6 +120,11 @@ describe('action.yml', () => {
     expect(node.with).toEqual({ 'node-version': 24 });
     const cache = action.runs.steps.find((s) => s.uses?.startsWith('actions/cache@'))!;
     expect(String(cache.with!.key)).toBe('${{ steps.state.outputs.key }}');
+    // The same pins as the workflows' templates (src/init/pins.ts).
+    const { PINNED } = await import('../../dist/init/pins.js');
+    const text = await readFile(join(REPO_ROOT, 'action.yml'), 'utf8');
+    expect(text).toContain(`uses: ${PINNED.setupNode}`);
+    expect(text).toContain(`uses: ${PINNED.cache}`);
     const run = action.runs.steps.find((s) => s.id === 'run')!;
     expect(run.run).toContain('"$GITHUB_ACTION_PATH/bin/mapsync.js"');
     expect(run['working-directory']).toBe('${{ inputs.working-directory }}');
