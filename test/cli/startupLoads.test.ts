@@ -40,7 +40,10 @@ async function project(files: Record<string, string>): Promise<string> {
 /** Runs the CLI as a process (start-up is the point) with the recorder; returns its result and every module URL it loaded. */
 async function runRecorded(args: string[], cwd: string): Promise<{ result: CliResult; loaded: string[] }> {
   const log = join(cwd, 'loads.txt');
-  const result = await runCliProcess(args, { cwd, env: { NODE_OPTIONS: `--import=${RECORDER}`, MAPSYNC_TEST_LOAD_LOG: log } });
+  // tsc's per-module build (dist/cli/run.js), where every module and package loads under its own
+  // name; the bundle that bin/mapsync.js runs after a full build folds them into chunks.
+  const script = join(REPO_ROOT, 'dist/cli/run.js');
+  const result = await runCliProcess(args, { cwd, script, env: { NODE_OPTIONS: `--import=${RECORDER}`, MAPSYNC_TEST_LOAD_LOG: log } });
   const loaded = [...new Set((await readFile(log, 'utf8')).split('\n').filter(Boolean))];
   return { result, loaded };
 }

@@ -39,6 +39,8 @@ export interface CliOptions {
   input?: string;
   /** A process is killed after this long; an in-process run is bounded by the test's timeout. */
   timeoutMs?: number;
+  /** The script a process runs: bin/mapsync.js, unless a test needs one build in particular. */
+  script?: string;
 }
 
 /** The parent's environment minus anything that could change mapsync's behaviour. */
@@ -68,7 +70,7 @@ export function runCli(args: string[], options: CliOptions): Promise<CliResult> 
 /** Runs `node bin/mapsync.js ARGS` as a child process — the way admins and CI run it. */
 export function runCliProcess(args: string[], options: CliOptions): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(process.execPath, [options.script ?? CLI, ...args], {
       cwd: options.cwd,
       env: cleanEnv(options.env),
       stdio: ['pipe', 'pipe', 'pipe'],
