@@ -1,31 +1,18 @@
-// The one JSON Schema (schema/user-mappings.schema.json), compiled once with ajv, and its errors
-// turned into sentences an admin can act on.
-import { readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+// The one JSON Schema (schema/user-mappings.schema.json), compiled by the build with ajv
+// (mappingFileValidator.ts), and its errors turned into sentences an admin can act on.
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { closestKey } from '../closestKey.js';
+import { validate } from './mappingFileValidator.js';
 
 export { closestKey };
 import { DEFAULT_CRM_RULES, type CrmIdRules } from '../crm/index.js';
 
-// ajv-formats is CommonJS: under Node's ESM interop its function is the module itself.
-type FormatsPlugin = (ajv: Ajv2020, formats: string[]) => Ajv2020;
-const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? addFormatsModule) as unknown as FormatsPlugin;
-
-export const SCHEMA_URL = new URL('../../schema/user-mappings.schema.json', import.meta.url);
+export { SCHEMA_URL } from './schemaOptions.js';
 export const ENTRY_KEYS = ['crmUserId', 'outreachUserId', 'name', 'email', 'note'] as const;
 const TOP_KEYS = ['mappings'] as const;
 
-let compiled: ValidateFunction | undefined;
-
 export function schemaValidator(): ValidateFunction {
-  if (compiled === undefined) {
-    const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as object;
-    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true });
-    addFormats(ajv, ['email']);
-    compiled = ajv.compile(schema);
-  }
-  return compiled!;
+  return validate;
 }
 
 /** Where a schema error points: at a key (unknown keys), the value, or the entry that lacks a key. */

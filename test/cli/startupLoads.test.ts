@@ -1,7 +1,8 @@
 // A command loads only what it uses (issue 19): `validate`, `plan` on the file store, `--version`
 // and `--help` run as real processes with a module-load recorder (test/helpers/recordLoads.mjs),
 // and none of them may load the GitHub client, a store's HTTP client, the diff library, the
-// progress bar or libsodium. A static import of any of those on these paths fails this test.
+// progress bar or libsodium, and none compiles the JSON Schema (the build did). A static import of
+// any of those on these paths fails this test.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -65,6 +66,9 @@ describe('start-up: a command loads only what it uses', () => {
     expect(loads(loaded, /\/dist\/desired\/load\.js$/)).toBe(true);
     expect(heavyIn(loaded)).toEqual([]);
     expect(loaded.filter((url) => /\/dist\/(stores|directories)\//.test(url))).toEqual([]);
+    // The schema validator was compiled by the build (scripts/compileSchema.mjs): only ajv's small
+    // run-time helpers load, never its compiler. Built with tsc alone? Run npm run build.
+    expect(loaded.filter((url) => /\/node_modules\/(ajv\/dist\/(?!runtime\/)|ajv-formats\/)/.test(url))).toEqual([]);
   });
 
   it('plan on the file store loads the file store and nothing remote', async () => {
