@@ -3,6 +3,7 @@
 // and none of them may load the GitHub client, a store's HTTP client, the diff library, the
 // progress bar or libsodium, and none compiles the JSON Schema (the build did). A static import of
 // any of those on these paths fails this test.
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -38,15 +39,37 @@ async function project(files: Record<string, string>): Promise<string> {
   return p.dir;
 }
 
-/** Runs the CLI as a process (start-up is the point) with the recorder; returns its result and every module URL it loaded. */
-async function runRecorded(args: string[], cwd: string): Promise<{ result: CliResult; loaded: string[] }> {
+/**
+ * The two builds bin/mapsync.js may start: the bundle the package ships (scripts/bundle.mjs), and
+ * tsc's output that a checkout refreshes between full builds. Both must load only what is used.
+ */
+const BUILDS = [
+  { name: 'the bundle', entry: join(REPO_ROOT, 'dist/bundle/run.js') },
+  { name: "tsc's dist/", entry: join(REPO_ROOT, 'dist/cli/run.js') },
+].filter((build) => existsSync(build.entry));
+
+/**
+ * A bundle's chunks are named by hash, so each loaded chunk is read as the modules esbuild put in
+ * it (dist/bundle.meta.json, written with the bundle): the same paths tsc's dist/ loads one by one.
+ */
+function sourcesOf(loaded: string[]): string[] {
+  const bundleDir = pathToFileURL(join(REPO_ROOT, 'dist/bundle/')).href;
+  if (!loaded.some((url) => url.startsWith(bundleDir))) return loaded;
+  const meta = JSON.parse(readFileSync(join(REPO_ROOT, 'dist/bundle.meta.json'), 'utf8')) as { outputs: Record<string, { inputs: Record<string, unknown> }> };
+  return loaded.flatMap((url) => {
+    if (!url.startsWith(bundleDir)) return [url];
+    const output = meta.outputs[`dist/bundle/${url.slice(bundleDir.length)}`];
+    if (!output) throw new Error(`${url} is not in dist/bundle.meta.json: rebuild with npm run build`);
+    return [url, ...Object.keys(output.inputs).map((input) => pathToFileURL(join(REPO_ROOT, input)).href)];
+  });
+}
+
+/** Runs a build's entry as a process (start-up is the point) with the recorder; returns its result and every module it loaded. */
+async function runRecorded(entry: string, args: string[], cwd: string): Promise<{ result: CliResult; loaded: string[] }> {
   const log = join(cwd, 'loads.txt');
-  // tsc's per-module build (dist/cli/run.js), where every module and package loads under its own
-  // name; the bundle that bin/mapsync.js runs after a full build folds them into chunks.
-  const script = join(REPO_ROOT, 'dist/cli/run.js');
-  const result = await runCliProcess(args, { cwd, script, env: { NODE_OPTIONS: `--import=${RECORDER}`, MAPSYNC_TEST_LOAD_LOG: log } });
-  const loaded = [...new Set((await readFile(log, 'utf8')).split('\n').filter(Boolean))];
-  return { result, loaded };
+  const result = await runCliProcess(args, { cwd, script: entry, env: { NODE_OPTIONS: `--import=${RECORDER}`, MAPSYNC_TEST_LOAD_LOG: log } });
+  const loaded = sourcesOf([...new Set((await readFile(log, 'utf8')).split('\n').filter(Boolean))]);
+  return { result, loaded: [...new Set(loaded)] };
 }
 
 function heavyIn(loaded: string[]): string[] {
@@ -55,10 +78,14 @@ function heavyIn(loaded: string[]): string[] {
 
 const loads = (loaded: string[], pattern: RegExp) => loaded.some((url) => pattern.test(url));
 
-describe('start-up: a command loads only what it uses', () => {
+it('finds the builds to check (npm run build makes both)', () => {
+  expect(BUILDS.map((build) => build.name)).toContain("tsc's dist/");
+});
+
+describe.each(BUILDS)('start-up, $name: a command loads only what it uses', ({ entry }) => {
   it('validate reads YAML but loads no store, HTTP or GitHub client', async () => {
     const dir = await project({ 'mappings/team.yaml': yamlOf([ada, grace]) });
-    const { result, loaded } = await runRecorded(['validate'], dir);
+    const { result, loaded } = await runRecorded(entry, ['validate'], dir);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     // The recorder sees what validate does use, so an empty list cannot pass for a clean one.
@@ -76,7 +103,7 @@ describe('start-up: a command loads only what it uses', () => {
       'mappings/team.yaml': yamlOf([ada, grace]),
       'live.json': storeOf({ mappings: [[1, 42]], ...directoriesFor([ada, grace]) }),
     });
-    const { result, loaded } = await runRecorded(['plan', '--store', 'file:live.json'], dir);
+    const { result, loaded } = await runRecorded(entry, ['plan', '--store', 'file:live.json'], dir);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('1 to add');
     expect(loads(loaded, /\/dist\/stores\/fileStore\.js$/)).toBe(true);
@@ -86,7 +113,7 @@ describe('start-up: a command loads only what it uses', () => {
   it('--version and --help load neither the YAML parser nor the schema validator', async () => {
     const dir = await project({});
     for (const args of [['--version'], ['--help'], ['plan', '--help']]) {
-      const { result, loaded } = await runRecorded(args, dir);
+      const { result, loaded } = await runRecorded(entry, args, dir);
       expect(result.code).toBe(0);
       expect(loads(loaded, /\/node_modules\/commander\//)).toBe(true);
       expect(loaded.filter((url) => /\/node_modules\/(?!commander\/)/.test(url))).toEqual([]);
@@ -95,7 +122,7 @@ describe('start-up: a command loads only what it uses', () => {
 
   it('the recorder sees a package loaded on demand: fmt --check loads diff', async () => {
     const dir = await project({ 'mappings/team.yaml': yamlOf([grace, ada]).replace('mappings:', '# unsorted\nmappings:') });
-    const { result, loaded } = await runRecorded(['fmt', '--check'], dir);
+    const { result, loaded } = await runRecorded(entry, ['fmt', '--check'], dir);
     expect(result.code).toBe(1);
     expect(loads(loaded, /\/node_modules\/diff\//)).toBe(true);
   });
