@@ -7,8 +7,6 @@
 // never interleave (a killed apply's lock is taken over at once); across machines, the CI
 // workflow's concurrency group runs one apply at a time, and every apply re-reads the org and
 // re-checks the plan's live fingerprint before writing.
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { CONFIG_FILE } from '../config.js';
 import { MapsyncError } from '../errors.js';
 import { lockCheckout } from './file/lock.js';
@@ -99,11 +97,8 @@ export const createDynamicsStore: StoreFactory = async (argument, context) => {
     },
 
     async lock() {
-      const dir = context.config.stateDir;
-      await mkdir(dir, { recursive: true });
-      const path = join(dir, 'dynamics.lock');
-      // The file store's lock: one left by an apply killed on this machine is taken over at once.
-      return lockCheckout(path, 'Dynamics 365');
+      // Held as <stateDir>/dynamics.lock; one left by an apply killed on this machine is taken over at once.
+      return lockCheckout(context.config.stateDir, 'dynamics', 'Dynamics 365');
     },
 
     directories() {

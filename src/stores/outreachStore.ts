@@ -7,10 +7,8 @@
 // Outreach has no lock of its own, so lock() takes a local lockfile in stateDir: it keeps two
 // applies from the same checkout (or CI runner workspace) apart; CI serialises the rest with
 // its concurrency group.
-import { mkdir } from 'node:fs/promises';
-import { join, relative } from 'node:path';
 import { MapsyncError } from '../errors.js';
-import { lockStoreFile } from './file/lock.js';
+import { lockCheckout } from './file/lock.js';
 import type { Change, ChangeResult, LiveMapping, LiveState, Warning } from '../model.js';
 import { crmIdRules, type CrmIdRules } from '../crm/index.js';
 import { outreachDirectory } from '../directories/outreachDirectory.js';
@@ -113,18 +111,8 @@ class OutreachStore implements MappingStore {
   }
 
   async lock(): Promise<() => Promise<void>> {
-    const dir = this.context.config.stateDir;
-    await mkdir(dir, { recursive: true });
-    const target = join(dir, 'outreach');
-    // The file store's lock: one left by an apply killed on this machine is taken over at once.
-    try {
-      return await lockStoreFile(target, relative(process.cwd(), target) || target);
-    } catch (err) {
-      if (err instanceof MapsyncError) {
-        throw new MapsyncError(`another apply to Outreach is running: ${err.message}`, { hint: 'wait for it to finish (a crashed run\'s lock is taken over at once on the same machine)' });
-      }
-      throw err;
-    }
+    // Held as <stateDir>/outreach.lock; one left by an apply killed on this machine is taken over at once.
+    return lockCheckout(this.context.config.stateDir, 'outreach', 'Outreach');
   }
 
   directories() {

@@ -6,8 +6,6 @@
 // file in the state directory, so two applies from the same checkout never interleave; across
 // machines, the CI workflow's concurrency group runs one apply at a time, and every apply
 // re-checks the plan's live fingerprint before writing.
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { CONFIG_FILE } from '../config.js';
 import { MapsyncError } from '../errors.js';
 import { lockCheckout } from './file/lock.js';
@@ -101,12 +99,8 @@ export const createSalesforceStore: StoreFactory = async (argument, context) => 
     },
 
     async lock() {
-      const dir = context.config.stateDir;
-      await mkdir(dir, { recursive: true });
-      const path = join(dir, 'salesforce.lock');
-      // The same lock as the file store's: a lock left by an apply that was killed on this
-      // machine is taken over at once, so a re-run after a crash need not wait for it to expire.
-      return lockCheckout(path, 'Salesforce');
+      // Held as <stateDir>/salesforce.lock; one left by an apply killed on this machine is taken over at once.
+      return lockCheckout(context.config.stateDir, 'salesforce', 'Salesforce');
     },
 
     directories() {

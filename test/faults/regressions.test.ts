@@ -122,7 +122,7 @@ describe('a killed apply does not lock out the re-run', () => {
       const { openStore } = await import('../../dist/stores/index.js');
       const store = await openStore(spec, { config: configFor(state.dir), env, log: { info() {}, warn() {}, debug() {} } });
       // While the holder lives, the lock is refused with a clear message.
-      await expect(store.lock()).rejects.toThrow(spec === 'salesforce' ? /another mapsync apply against Salesforce is running/ : /another apply to Outreach is running/);
+      await expect(store.lock()).rejects.toThrow(spec === 'salesforce' ? /another mapsync apply against Salesforce is running/ : /another mapsync apply against Outreach is running/);
       holder.kill('SIGKILL');
       await new Promise((resolve) => holder.once('close', resolve));
       const release = await store.lock();

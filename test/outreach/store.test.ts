@@ -266,7 +266,7 @@ describe('writing mappings', () => {
     const { store, context } = await setup({ users: makeUsers(1) });
     const release = await store.lock();
     const other = await createOutreachStore(undefined, context);
-    await expect(other.lock()).rejects.toThrow(/another apply to Outreach is running/);
+    await expect(other.lock()).rejects.toThrow(/another mapsync apply against Outreach is running/);
     await release();
     const again = await other.lock();
     await again();

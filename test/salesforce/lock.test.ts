@@ -25,7 +25,7 @@ it('holds a lockfile in the state directory that a second apply cannot take unti
   const first = await createSalesforceStore(undefined, context);
   const second = await createSalesforceStore(undefined, context);
   const release = await first.lock();
-  expect((await stat(join(dir, '.mapsync', 'salesforce.lock.lock'))).isDirectory()).toBe(true);
+  expect((await stat(join(dir, '.mapsync', 'salesforce.lock'))).isDirectory()).toBe(true);
   await expect(second.lock()).rejects.toThrow(/another mapsync apply against Salesforce is running/);
   await release();
   const releaseAgain = await second.lock();

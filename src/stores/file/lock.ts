@@ -4,7 +4,7 @@
 // holder also writes its pid next to the lock: a lock held by a process that no longer exists on
 // this machine is taken over at once.
 import { mkdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
-import { dirname, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { hostname } from 'node:os';
 import lockfile from 'proper-lockfile';
 import { MapsyncError } from '../../errors.js';
@@ -86,11 +86,12 @@ async function lockedError(file: string, shown: string): Promise<MapsyncError> {
 }
 
 /**
- * The checkout lock of a remote store (Salesforce, Dynamics): the file store's lock on `file`, so
- * one left by an apply killed on this machine is taken over at once; a live holder is one line
- * naming the service.
+ * The checkout lock of a remote store (Salesforce, Outreach, Dynamics): the file store's lock on
+ * `<stateDir>/<store>` (held as `<store>.lock`), so one left by an apply killed on this machine is
+ * taken over at once; a live holder is one line naming the service.
  */
-export async function lockCheckout(file: string, service: string): Promise<() => Promise<void>> {
+export async function lockCheckout(stateDir: string, store: string, service: string): Promise<() => Promise<void>> {
+  const file = join(stateDir, store);
   try {
     return await lockStoreFile(file, relative(process.cwd(), file) || file);
   } catch (err) {
