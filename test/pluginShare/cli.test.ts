@@ -239,8 +239,11 @@ describe('plan --store plugin-share over the SQL API\'s answers', () => {
       expect(result.code).toBe(0);
       const plan = JSON.parse(result.stdout);
       expect(plan.summary.remove).toBe(1);
-      // The freshness is LiveState.asOf; the plan carries it once the plan renders it.
-      if ('asOf' in plan) expect(plan.asOf).toBe('2025-12-01T08:35:00.500Z');
+      // The latest DML_AT of the mapping rows counted, in UTC whatever the machine's zone.
+      expect(plan.asOf).toBe('2025-12-01T08:35:00.500Z');
+      expect(plan.readOnly).toBe(true);
+      const text = await run(['plan'], { TZ: 'America/Los_Angeles' });
+      expect(text.stdout).toContain('plugin list as of 2025-12-01 08:35 UTC');
     }
   });
 });
