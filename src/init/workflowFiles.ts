@@ -223,6 +223,8 @@ jobs:
       contents: write
       # The outcome is posted on the merged pull request.
       pull-requests: write
+      # A read-only store (the CRM plugin's own list): the clicks go to the one mapsync-clicks issue.
+      issues: write
     steps:
       - name: Check out
         uses: ${PINNED.checkout}
@@ -249,7 +251,9 @@ ${secretsEnv(o.crms, '          ')}
         with:
           command: apply
           # Only a manual run can pass the removal guard, and only when asked to.
-          args: mapsync-plan.json --github-comment \${{ github.event_name == 'workflow_dispatch' && inputs.force && '--force' || '' }}
+          # --github-issue: with a read-only store (store: plugin-share or plugin-export:PATH) nothing is
+          # written; the clicks to make are kept in the mapsync-clicks issue and the step passes.
+          args: mapsync-plan.json --github-comment --github-issue \${{ github.event_name == 'workflow_dispatch' && inputs.force && '--force' || '' }}
         env:
           # For the lock shared across machines and the outcome comment on the merged pull request.
           GITHUB_TOKEN: \${{ github.token }}

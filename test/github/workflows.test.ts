@@ -47,7 +47,8 @@ describe('.github/workflows', () => {
     const expected: Record<string, Record<string, string>> = {
       'plan.yml': { contents: 'read', 'pull-requests': 'write' },
       // contents: write for the lock ref the apply holds (refs/mapsync/locks/<store>), nothing else.
-      'apply.yml': { contents: 'write', 'pull-requests': 'write' },
+      // issues: the mapsync-clicks issue, where a read-only store's plan goes (apply --github-issue).
+      'apply.yml': { contents: 'write', 'pull-requests': 'write', issues: 'write' },
       'drift.yml': { contents: 'write', 'pull-requests': 'write', issues: 'write' },
     };
     for (const [file, permissions] of Object.entries(expected)) {
@@ -133,7 +134,7 @@ describe('.github/workflows', () => {
     // The outcome goes on the merged pull request, with the job's token; a failed plan is reported there too.
     const steps = apply.jobs.apply!.steps as (Step & { id?: string })[];
     const applyStep = steps.find((s) => s.with?.command === 'apply' && s.if === undefined)!;
-    expect(applyStep.with!.args).toBe("mapsync-plan.json --github-comment ${{ github.event_name == 'workflow_dispatch' && inputs.force && '--force' || '' }}");
+    expect(applyStep.with!.args).toBe("mapsync-plan.json --github-comment --github-issue ${{ github.event_name == 'workflow_dispatch' && inputs.force && '--force' || '' }}");
     expect(applyStep.env?.GITHUB_TOKEN).toBe('${{ github.token }}');
     expect(steps.find((s) => s.with?.command === 'plan')!.id).toBe('plan');
     const failed = steps.find((s) => s.with?.args === '--github-comment --plan-failed')!;

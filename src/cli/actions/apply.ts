@@ -113,7 +113,7 @@ function refusalMarkdown(message: string): string {
 
 async function applyOrRefuse(options: ApplyOptions, context: CommandContext, planFile: string | undefined): Promise<number> {
   const { plan, store } = await obtainPlan(options, context, planFile);
-  if (options.githubIssue && !plan.readOnly) context.log.info(`note: --github-issue tracks clicks for the plugin's own list only; ${plan.store} is written by apply itself`);
+  if (options.githubIssue && !plan.readOnly) context.log.debug(`--github-issue tracks clicks for the plugin's own list only; ${plan.store} is written by apply itself`);
   if (options.githubIssue && plan.readOnly && !hasChanges(plan) && !hasErrors(plan)) {
     try {
       await closeClicksIssue(plan, context);
