@@ -76,6 +76,15 @@ export interface Scenario {
  * A live matching of CRM to Outreach users, and a desired one derived from it: some pairs kept,
  * some removed, some re-pointed (either side), some new.
  */
+/** Finds, call after call, the first of `ids` not in `used` (nor in `skip`); `used` may only grow. */
+function firstFree(ids: readonly number[], used: ReadonlySet<number>, skip?: ReadonlySet<number>): () => number | undefined {
+  let at = 0;
+  return () => {
+    while (at < ids.length && (used.has(ids[at]!) || skip?.has(ids[at]!))) at++;
+    return ids[at];
+  };
+}
+
 export function makeScenario(rng: Rng, crmUsers: number, outreachUsers: number): Scenario {
   const crmIds = rng.shuffle(Array.from({ length: crmUsers }, (_, i) => i + 1));
   const outIds = rng.shuffle(Array.from({ length: outreachUsers }, (_, i) => i + 1));
@@ -91,8 +100,13 @@ export function makeScenario(rng: Rng, crmUsers: number, outreachUsers: number):
     usedOut.add(p.outreach);
     desired.push(p);
   };
-  const freeOut = () => outIds.find((o) => !usedOut.has(o) && !live.some((p) => p.outreach === o));
-  const freeCrm = () => crmIds.find((c) => !usedCrm.has(c) && !live.some((p) => p.crm === c));
+  // The first ID (in shuffled order) that is unused and not live. An ID once used stays used and
+  // the live pairs are fixed, so the next one found is never before the last: a cursor finds the
+  // same IDs as a scan from the start, in linear rather than cubic time (seconds at 6,000 users).
+  const liveCrm = new Set(live.map((p) => p.crm));
+  const liveOut = new Set(live.map((p) => p.outreach));
+  const freeOut = firstFree(outIds, usedOut, liveOut);
+  const freeCrm = firstFree(crmIds, usedCrm, liveCrm);
   for (const p of live) {
     const r = rng.next();
     if (r < 0.55) take(p);
@@ -114,9 +128,11 @@ export function makeScenario(rng: Rng, crmUsers: number, outreachUsers: number):
     desired.push({ crm: a.crm, outreach: b.outreach }, { crm: b.crm, outreach: a.outreach });
   }
   const adds = rng.int(Math.max(2, Math.floor(crmUsers / 5)));
+  const unusedCrm = firstFree(crmIds, usedCrm);
+  const unusedOut = firstFree(outIds, usedOut);
   for (let i = 0; i < adds; i++) {
-    const c = crmIds.find((x) => !usedCrm.has(x));
-    const o = outIds.find((x) => !usedOut.has(x));
+    const c = unusedCrm();
+    const o = unusedOut();
     if (c === undefined || o === undefined) break;
     take({ crm: c, outreach: o });
   }
