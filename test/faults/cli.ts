@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, cleanEnv, type CliResult } from '../helpers/cli.js';
+import { CLI, cleanEnv, runCli, type CliResult } from '../helpers/cli.js';
 import { pairKey } from './harness.js';
 
 export interface RunningCli {
@@ -28,7 +28,11 @@ export function spawnCli(args: string[], cwd: string, env: Record<string, string
   return { child, done };
 }
 
-export const runCliIn = (args: string[], cwd: string, env: Record<string, string | undefined> = {}) => spawnCli(args, cwd, env).done;
+/**
+ * A run nobody kills (a re-run after a fault, a restore, the refused second machine): in-process,
+ * like most CLI tests. The runs a test kills or signals stay processes (spawnCli).
+ */
+export const runCliIn = (args: string[], cwd: string, env: Record<string, string | undefined> = {}) => runCli(args, { cwd, env });
 
 /** mappings/team.yaml for the desired pairs. */
 export function mappingsYaml(pairs: readonly { crmUserId: string; outreachUserId: number }[]): string {

@@ -15,7 +15,7 @@ const repo = { owner: 'acme', repo: 'crm-mappings' };
 
 beforeEach(async () => {
   github = await startGitHubServer({ token: TOKEN });
-  octokit = createGitHubClient({ token: TOKEN, owner: 'acme', repo: 'crm-mappings', apiUrl: github.url, serverUrl: 'https://github.com' }, createLogger({ debug: false, quiet: true }));
+  octokit = createGitHubClient({ token: TOKEN, owner: 'acme', repo: 'crm-mappings', apiUrl: github.url, serverUrl: 'https://github.com', writeGapMs: 0 }, createLogger({ debug: false, quiet: true }));
 });
 afterEach(() => github.close());
 

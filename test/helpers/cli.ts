@@ -43,10 +43,16 @@ export interface CliOptions {
   script?: string;
 }
 
+/**
+ * The worker's environment as it started: an in-process run swaps process.env for its own, and
+ * a process spawned meanwhile (by a test running schedules side by side) must not inherit that.
+ */
+const BASE_ENV: NodeJS.ProcessEnv = { ...process.env };
+
 /** The parent's environment minus anything that could change mapsync's behaviour. */
 export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
+  for (const [key, value] of Object.entries(BASE_ENV)) {
     if (/^(SF_|OUTREACH_|DYNAMICS_|SNOWFLAKE_|GITHUB_|MAPSYNC_|FORCE_COLOR|NO_COLOR|CI$)/.test(key)) continue;
     env[key] = value;
   }
