@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import SlowFirstSequencer from './test/helpers/slowFirstSequencer.js';
 
 // How the suite is organised and how to run one file: docs/testing.md.
 export default defineConfig({
@@ -15,6 +16,8 @@ export default defineConfig({
     // Much of a test file's time is spent waiting (Retry-After, back-off, leases, child processes),
     // so files run two per core.
     maxWorkers: Math.max(2, 2 * availableParallelism()),
+    // The long files first, also on a fresh clone (no cached durations).
+    sequence: { sequencer: SlowFirstSequencer },
     reporters: ['default', './test/helpers/countsReporter.ts'],
   },
 });
