@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { ROOT } from './lib.mjs';
 import { runAction } from '../test/helpers/actionRunner.mjs';
 
-const SOURCES = ['action.yml', 'package.json', 'package-lock.json', 'tsconfig.json', 'bin', 'src', 'schema'];
+const SOURCES = ['action.yml', 'package.json', 'package-lock.json', 'tsconfig.json', 'bin', 'src', 'schema', 'scripts'];
 const work = await mkdtemp(join(tmpdir(), 'mapsync-bench-action-'));
 const sh = (cmd, cwd) => {
   const r = spawnSync('bash', ['-c', cmd], { cwd, encoding: 'utf8', maxBuffer: 1 << 26 });

@@ -23,7 +23,7 @@ const MARKS = ['ran-preinstall', 'ran-caller-bin', 'ran-caller-commander', 'ran-
 /** A copy of the action as GitHub checks it out at a ref: sources, lockfile, no dist/ or node_modules/. */
 async function checkoutAction(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
-  for (const entry of ['action.yml', 'package.json', 'package-lock.json', 'tsconfig.json', 'bin', 'src', 'schema']) {
+  for (const entry of ['action.yml', 'package.json', 'package-lock.json', 'tsconfig.json', 'bin', 'src', 'schema', 'scripts']) {
     await cp(join(REPO_ROOT, entry), join(dir, entry), { recursive: true });
   }
 }
