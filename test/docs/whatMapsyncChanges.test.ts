@@ -47,6 +47,25 @@ describe('README: what mapsync changes, and what it cannot', () => {
     expect(stores).toMatch(/keep the plugin's\s+list by hand[^.]*checklist/);
   });
 
+  it('explains the read-only stores: where the CSV comes from, its columns, and plan → clicks → verified', async () => {
+    const readme = await readFile(join(REPO_ROOT, 'README.md'), 'utf8');
+    const exportSection = section(readme, '### `plugin-export:PATH`: the users CSV export (read-only)').replace(/\s+/g, ' ');
+    expect(exportSection).toMatch(/Administration\* → \*Users\*, select the users/);
+    for (const header of ['`ID`', '`User ID`', '`User External ID`', '`External ID`', '`Name`', '`First Name` + `Last Name`', '`Email`', '`Locked`']) expect(exportSection).toContain(header);
+    expect(exportSection).toMatch(/set pluginExport\.columns\.crmUserId/);
+    const loop = section(readme, '### Read-only stores: plan → clicks → verified').replace(/\s+/g, ' ');
+    expect(loop).toMatch(/`apply` never writes/);
+    expect(loop).toMatch(/mapsync-clicks/);
+    expect(loop).toMatch(/closes the issue/);
+    // Adoption starts from the plugin's real list where the org can read it.
+    const adopting = readme.slice(readme.indexOf('### Adopting it in your org'), readme.indexOf('### Commands at a glance'));
+    expect(adopting.indexOf('import --store plugin-share')).toBeGreaterThan(0);
+    expect(adopting.indexOf('import --store plugin-share')).toBeLessThan(adopting.indexOf('**Choose the store**'));
+    const operations = await readFile(join(REPO_ROOT, 'docs/operations.md'), 'utf8');
+    expect(operations).toContain('## The clicks loop (read-only stores)');
+    expect(operations).toContain('### When the share lags');
+  });
+
   it('has no text, in the README, docs or the source, claiming mapsync does the clicking', async () => {
     const files = [
       join(REPO_ROOT, 'README.md'),

@@ -78,7 +78,7 @@ describe('the clicks loop: apply --github-issue, then drift --github-issue', () 
 
     // drift while the admin has made only the removal: the issue stays open with what remains.
     await writeFile(join(dir, 'users.csv'), exportCsv([ada, { ...grace, external: '' }, free]));
-    const midway = await runCli(['drift', '--github-issue'], { cwd: dir, env });
+    const midway = await runCli(['drift', '--github-issue', '--github-pr'], { cwd: dir, env });
     expect(midway.code, midway.stderr).toBe(2);
     expect(writes().slice(3)).toEqual(['PATCH /issues/1']);
     expect(issue.state).toBe('open');
@@ -89,7 +89,7 @@ describe('the clicks loop: apply --github-issue, then drift --github-issue', () 
 
     // The admin's last click: the list matches, drift comments and closes the issue.
     await writeFile(join(dir, 'users.csv'), exportCsv([ada, { ...grace, external: userId(3) }, free]));
-    const done = await runCli(['drift', '--github-issue'], { cwd: dir, env });
+    const done = await runCli(['drift', '--github-issue', '--github-pr'], { cwd: dir, env });
     expect(done.code, done.stderr).toBe(0);
     expect(writes().slice(4)).toEqual(['POST /issues/1/comments', 'PATCH /issues/1']);
     expect(issue.state).toBe('closed');

@@ -30,7 +30,12 @@ export const runDrift: CommandRunner<DriftOptions> = async (options, context) =>
     const fullPlanIn = await writePlanSummary(plan, context, 'drift');
     // The suggestions PR first, so that the drift issue can link to it.
     let suggestionsPr: SuggestionsPrResult | undefined;
-    if (options.githubPr) {
+    // Suggestions match seats to CRM users by email: with no CRM directory (a read-only store
+    // without directories.crm, which the plan notes once) there is nothing to match, and the
+    // scheduled drift run must not fail for it.
+    const noCrmUsers = plan.notes?.some((n) => n.code === 'crm-checks-skipped') ?? false;
+    if (options.githubPr && noCrmUsers) context.log.info('--github-pr: no suggestions without CRM users (set directories.crm in mapsync.config.yaml); the suggestions pull request is left as it is');
+    if (options.githubPr && !noCrmUsers) {
       // The GitHub client and the suggestion rules are loaded only when --github-pr asks for them.
       const [{ suggestedChange }, { syncSuggestionsPr }] = await Promise.all([import('../../suggest/suggestedPlan.js'), import('../../github/suggestionsPr.js')]);
       const change = await suggestedChange(context, { desired, live, store, mappingsDir: options.dir ?? context.config.mappingsDir });
