@@ -1,8 +1,9 @@
 // validate vs a bare YAML.parse of the same files, in the same run.
-// Target: loading + validating 100k mappings takes at most 2x a bare `YAML.parse` of the files.
+// Target (issue 19): loading + validating 100k mappings takes at most 0.8x a bare `YAML.parse` of
+// the files (files in fmt's shape take the fast reader; the yaml path stays for everything else).
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
@@ -104,5 +105,5 @@ console.log('|---:|---:|---:|---:|---:|');
 for (const r of rows) console.log(`| ${r.n.toLocaleString('en-US')} | ${fmt(r.parseMs)} | ${fmt(r.validateMs)} | ${r.ratio.toFixed(2)}× | ${fmt(r.cliMs)} |`);
 console.log('');
 const big = rows[rows.length - 1];
-console.log(`Target (100k within 2× the bare parse): ${big.ratio <= 2 ? 'met' : 'NOT met'} (${big.ratio.toFixed(2)}×).`);
+console.log(`Target (100k at most 0.8× the bare parse): ${big.ratio <= 0.8 ? 'met' : 'NOT met'} (${big.ratio.toFixed(2)}×). Load average at the end (1 / 5 / 15 min): ${loadavg().map((x) => x.toFixed(1)).join(' / ')}.`);
 console.log('');

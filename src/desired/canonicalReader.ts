@@ -73,7 +73,9 @@ export function readCanonical(text: string): CanonicalFile | undefined {
       if (dashIndent < 0) dashIndent = column;
       // "- " and the first key on the same line; the entry (a map) starts at that key.
       if (column !== dashIndent || text.charCodeAt(indent + 1) !== 32) return undefined;
-      entry = Object.create(null) as Record<string, unknown>;
+      // An ordinary object is safe here (its keys can only be the five known ones) and much
+      // smaller than a prototype-less one, which V8 keeps as a dictionary.
+      entry = {};
       spot = { entry: { line: lineNo, column: column + 3 } };
       entries.push(entry);
       spots.push(spot);
@@ -117,7 +119,7 @@ function readPair(text: string, at: number, end: number, lineNo: number, lineSta
   const colon = text.indexOf(':', at);
   if (colon < 0 || colon >= end) return false;
   const key = text.slice(at, colon);
-  if (!KEYS.has(key) || key in entry) return false;
+  if (!KEYS.has(key) || entry[key] !== undefined) return false;
   // At least one space after the colon, then the value on the same line.
   if (text.charCodeAt(colon + 1) !== 32) return false;
   let v = colon + 1;
@@ -188,9 +190,14 @@ function readScalar(text: string, at: number, end: number): ReadScalar | undefin
   if (NOT_PLAIN_FIRST.has(quote!)) return undefined;
   // A plain scalar ends at " #" (a comment) or at the end of the line; ": " inside it, or a
   // colon at its end, would make it a key.
+  // (Searched within the line only: indexOf over the rest of the file would make a file quadratic.)
   let stop = end;
-  const hash = text.indexOf(' #', at);
-  if (hash >= 0 && hash < end) stop = hash;
+  for (let i = at + 1; i < end; i++) {
+    if (text.charCodeAt(i) === 35 && text.charCodeAt(i - 1) === 32) {
+      stop = i - 1;
+      break;
+    }
+  }
   let last = stop;
   while (last > at && text.charCodeAt(last - 1) === 32) last--;
   const value = text.slice(at, last);

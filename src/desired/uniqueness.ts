@@ -19,28 +19,37 @@ interface Seen {
 }
 
 export class UniquenessCheck {
-  private readonly crm = new Map<string, Seen[]>();
-  private readonly outreach = new Map<number, Seen[]>();
+  // The first entry holding each ID, and the later ones only for IDs seen again: at 100,000
+  // entries, a list per ID would be 100,000 short-lived arrays for the few duplicates there are.
+  private readonly crm = new Map<string, EntryIds>();
+  private readonly crmAgain = new Map<string, EntryIds[]>();
+  private readonly outreach = new Map<number, EntryIds>();
+  private readonly outreachAgain = new Map<number, EntryIds[]>();
 
   constructor(private readonly rules: CrmIdRules) {}
 
   add(entry: EntryIds): void {
-    if (entry.crmUserId !== undefined) remember(this.crm, entry.crmUserId, { at: entry.crmAt, written: entry.crmWritten });
-    if (entry.outreachUserId !== undefined) remember(this.outreach, entry.outreachUserId, { at: entry.outreachAt });
+    if (entry.crmUserId !== undefined) remember(this.crm, this.crmAgain, entry.crmUserId, entry);
+    if (entry.outreachUserId !== undefined) remember(this.outreach, this.outreachAgain, entry.outreachUserId, entry);
   }
 
   /** One error per extra occurrence (the first one is not an error), each naming every place. */
   errors(): ValidationError[] {
     const errors: ValidationError[] = [];
-    for (const [id, places] of this.crm) {
-      if (places.length < 2) continue;
+    // In the order the IDs were first seen.
+    for (const [id, first] of this.crm) {
+      const again = this.crmAgain.get(id);
+      if (again === undefined) continue;
+      const places: Seen[] = [first, ...again].map((e) => ({ at: e.crmAt, written: e.crmWritten }));
       const same = this.rules.sameUserNote(places.flatMap((p) => (p.written === undefined ? [] : [p.written])));
       const note = same === undefined ? '' : ` (${same})`;
       errors.push(...extraOccurrences(places, 'duplicate-crm-id', `crmUserId ${id} is mapped ${places.length} times${note}: ${listed(places)}`,
         `a ${this.rules.product} user can be mapped to one Outreach user only; keep one entry`));
     }
-    for (const [id, places] of this.outreach) {
-      if (places.length < 2) continue;
+    for (const [id, first] of this.outreach) {
+      const again = this.outreachAgain.get(id);
+      if (again === undefined) continue;
+      const places: Seen[] = [first, ...again].map((e) => ({ at: e.outreachAt }));
       errors.push(...extraOccurrences(places, 'duplicate-outreach-id', `outreachUserId ${id} is mapped ${places.length} times: ${listed(places)}`,
         `an Outreach user can be mapped to one ${this.rules.product} user only; keep one entry`));
     }
@@ -48,10 +57,14 @@ export class UniquenessCheck {
   }
 }
 
-function remember<K>(seen: Map<K, Seen[]>, key: K, where: Seen): void {
-  const list = seen.get(key);
-  if (list) list.push(where);
-  else seen.set(key, [where]);
+function remember<K>(first: Map<K, EntryIds>, again: Map<K, EntryIds[]>, key: K, entry: EntryIds): void {
+  if (!first.has(key)) {
+    first.set(key, entry);
+    return;
+  }
+  const list = again.get(key);
+  if (list) list.push(entry);
+  else again.set(key, [entry]);
 }
 
 function listed(places: Seen[]): string {

@@ -8,8 +8,9 @@ import { MapsyncError } from '../errors.js';
 import { crmIdRules, type CrmIdRules } from '../crm/index.js';
 import type { Change, ChangeResult, CrmUserId, LiveState, OutreachUserId } from '../model.js';
 import { applyChangesInMemory } from './file/applyChanges.js';
-import { emptyDocument, parseStoreDocument, serializeStoreDocument, type StoreDocument } from './file/document.js';
+import { emptyDocument, parseStoreJson, serializeStoreDocument, storeDocumentOf, type StoreDocument } from './file/document.js';
 import { lockStoreFile } from './file/lock.js';
+import { releaseGarbage } from '../memory.js';
 import { mayWrite, type ApplyHooks, type MappingStore, type StoreFactory } from './store.js';
 
 export const DEFAULT_FILE_STORE_PATH = '.mapsync/live.json';
@@ -18,15 +19,29 @@ export const DEFAULT_FILE_STORE_PATH = '.mapsync/live.json';
 const PROGRESS_EVERY = 500;
 
 async function readDocument(absolute: string, shown: string, crm: CrmIdRules): Promise<StoreDocument> {
+  const raw = await readJson(absolute, shown);
+  if (raw === undefined) return emptyDocument();
+  // The text just parsed is as large as the file (30 MB at 100,000 users): collected now, its
+  // room is reused for the document instead of growing the heap past it.
+  releaseGarbage(sizeOf(raw.mappings) + sizeOf(raw.crmUsers) + sizeOf(raw.outreachUsers));
+  return storeDocumentOf(raw, shown, crm);
+}
+
+function sizeOf(list: unknown): number {
+  return Array.isArray(list) ? list.length : 0;
+}
+
+/** The file's JSON; its text is garbage once this returns, before the document is built from it. */
+async function readJson(absolute: string, shown: string): Promise<Record<string, unknown> | undefined> {
   let text: string;
   try {
     text = await readFile(absolute, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return emptyDocument();
+    if (code === 'ENOENT') return undefined;
     throw new MapsyncError(`cannot read the file store ${shown}: ${code === 'EISDIR' ? 'it is a directory' : (err as Error).message}`);
   }
-  return parseStoreDocument(text, shown, crm);
+  return parseStoreJson(text, shown);
 }
 
 async function pathExists(absolute: string): Promise<boolean> {
@@ -59,23 +74,37 @@ function pick<K, U>(index: Map<K, U>, ids: readonly K[]): Map<K, U> {
   return found;
 }
 
+/**
+ * One index of each directory per document, shared by the directories and list()'s name look-up:
+ * at 100,000 users each index is several megabytes.
+ */
+const indexes = new WeakMap<StoreDocument, { crm: Map<CrmUserId, CrmUser>; outreach: Map<OutreachUserId, OutreachUser> }>();
+
+function indexesOf(doc: StoreDocument): { crm: Map<CrmUserId, CrmUser>; outreach: Map<OutreachUserId, OutreachUser> } {
+  let found = indexes.get(doc);
+  if (found === undefined) {
+    found = { crm: indexById<CrmUserId, CrmUser>(doc.crmUsers), outreach: indexById<OutreachUserId, OutreachUser>(doc.outreachUsers) };
+    indexes.set(doc, found);
+  }
+  return found;
+}
+
 function crmDirectory(doc: StoreDocument, shown: string): CrmDirectory | undefined {
   if (!doc.crmUsers) return undefined;
-  const users = indexById<CrmUserId, CrmUser>(doc.crmUsers);
+  const users = indexesOf(doc).crm;
   const all = doc.crmUsers;
   return { source: shown, findUsers: async (ids) => pick(users, ids), listUsers: async () => all };
 }
 
 function outreachDirectory(doc: StoreDocument, shown: string): OutreachDirectory | undefined {
   if (!doc.outreachUsers) return undefined;
-  const users = indexById<OutreachUserId, OutreachUser>(doc.outreachUsers);
+  const users = indexesOf(doc).outreach;
   const all = doc.outreachUsers;
   return { source: shown, findUsers: async (ids) => pick(users, ids), listUsers: async () => all };
 }
 
 function nameLookup(doc: StoreDocument) {
-  const crm = indexById<CrmUserId, CrmUser>(doc.crmUsers);
-  const outreach = indexById<OutreachUserId, OutreachUser>(doc.outreachUsers);
+  const { crm, outreach } = indexesOf(doc);
   return { crm: (id: string) => crm.get(id)?.name || undefined, outreach: (id: number) => outreach.get(id)?.name || undefined };
 }
 

@@ -68,6 +68,18 @@ function parseMappings(value: unknown, file: string, crm: CrmIdRules): StoredMap
   });
 }
 
+const USER_KEYS = { crm: ['id', 'name', 'email', 'active'], outreach: ['id', 'name', 'email', 'locked'] };
+
+/** The object has these keys and no other (counted without building a key list per entry). */
+function hasExactly(entry: Json, keys: readonly string[]): boolean {
+  let count = 0;
+  for (const key in entry) {
+    if (!keys.includes(key)) return false;
+    count++;
+  }
+  return count === keys.length;
+}
+
 function parseCrmUsers(value: unknown, file: string, crm: CrmIdRules): CrmUser[] | undefined {
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value)) throw corrupted(`${file}: "crmUsers" must be a list`);
@@ -76,8 +88,12 @@ function parseCrmUsers(value: unknown, file: string, crm: CrmIdRules): CrmUser[]
     if (!isObject(entry)) throw corrupted(`${file}: ${where} must be an object with id and name`);
     const active = entry.active ?? true;
     if (typeof active !== 'boolean') throw corrupted(`${file}: ${where}.active must be true or false`);
+    const id = crmId(entry.id, `${where}.id`, file, crm);
+    // Already a CrmUser as read (canonical id, the four keys, right types): used as it is, since
+    // a copy per user costs megabytes at 100,000 users. Nothing writes to a directory's users.
+    if (id === entry.id && hasExactly(entry, USER_KEYS.crm) && typeof entry.name === 'string' && typeof entry.email === 'string') return entry as unknown as CrmUser;
     return {
-      id: crmId(entry.id, `${where}.id`, file, crm),
+      id,
       name: optionalString(entry, 'name', where, file) ?? '',
       email: optionalString(entry, 'email', where, file),
       active,
@@ -94,6 +110,8 @@ function parseOutreachUsers(value: unknown, file: string): OutreachUser[] | unde
     if (!isOutreachId(entry.id)) throw corrupted(`${file}: ${where}.id must be an integer >= 1`);
     const locked = entry.locked ?? false;
     if (typeof locked !== 'boolean') throw corrupted(`${file}: ${where}.locked must be true or false`);
+    // As for CRM users: an entry already in the directory's shape is used as it is.
+    if (hasExactly(entry, USER_KEYS.outreach) && typeof entry.name === 'string' && typeof entry.email === 'string') return entry as unknown as OutreachUser;
     return {
       id: entry.id,
       name: optionalString(entry, 'name', where, file) ?? '',
@@ -108,6 +126,14 @@ function parseOutreachUsers(value: unknown, file: string): OutreachUser[] | unde
  * ID rules (IDs are held canonical). Throws MapsyncError when corrupted.
  */
 export function parseStoreDocument(text: string, file: string, crm: CrmIdRules): StoreDocument {
+  return storeDocumentOf(parseStoreJson(text, file), file, crm);
+}
+
+/**
+ * The store file's text as JSON, checked to be an object. Kept apart from storeDocumentOf so a
+ * caller can let go of the text (30 MB at 100,000 users) before the document is built from it.
+ */
+export function parseStoreJson(text: string, file: string): Json {
   if (text.trim() === '') throw corrupted(`${file}: the file is empty (expected {"mappings": [...]}; delete it to start with an empty store)`);
   let raw: unknown;
   try {
@@ -116,6 +142,11 @@ export function parseStoreDocument(text: string, file: string, crm: CrmIdRules):
     throw syntaxError(file, text, err as Error);
   }
   if (!isObject(raw)) throw corrupted(`${file}: expected a JSON object with a "mappings" list`);
+  return raw;
+}
+
+/** The document of a parsed store file (see parseStoreJson). Throws MapsyncError when corrupted. */
+export function storeDocumentOf(raw: Json, file: string, crm: CrmIdRules): StoreDocument {
   return {
     raw,
     mappings: parseMappings(raw.mappings, file, crm),
