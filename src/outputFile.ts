@@ -5,7 +5,6 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import { MapsyncError } from './errors.js';
 
 const CODE = 'output-unwritable';
@@ -54,6 +53,8 @@ export async function checkOutputFile(path: string, what: string): Promise<void>
  */
 export async function writeOutputFile(path: string, text: string, what: string): Promise<void> {
   await checkOutputFile(path, what);
+  // Loaded when a file is written, not when a command only checks its --out early.
+  const { default: writeFileAtomic } = await import('write-file-atomic');
   try {
     await writeFileAtomic(path, text, { fsync: true });
   } catch (err) {

@@ -3,7 +3,6 @@
 // token a run received must be on disk before the run can lose it: written atomically (a crash
 // leaves the old file or the new one, never half of either) and readable by its owner only.
 import { readFileSync } from 'node:fs';
-import writeFileAtomic from 'write-file-atomic';
 import { MapsyncError } from '../errors.js';
 import { registerSecret } from '../secrets.js';
 
@@ -25,5 +24,6 @@ export function readRefreshTokenFile(path: string): string | undefined {
 
 /** Replaces the file's token; the mode is 0600 from the moment the temporary file exists. */
 export async function writeRefreshTokenFile(path: string, token: string): Promise<void> {
+  const { default: writeFileAtomic } = await import('write-file-atomic'); // loaded when a token is kept, not read
   await writeFileAtomic(path, `${token}\n`, { mode: 0o600, encoding: 'utf8' });
 }

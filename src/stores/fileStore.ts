@@ -2,7 +2,6 @@
 // mapsync out, for tests and for demos. Same rules as the real stores; writes are atomic and locked.
 import { readFile, stat } from 'node:fs/promises';
 import { normalize, relative, resolve } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import type { CrmDirectory, CrmUser, Directories, OutreachDirectory, OutreachUser } from '../directories/directory.js';
 import { MapsyncError } from '../errors.js';
 import { crmIdRules, type CrmIdRules } from '../crm/index.js';
@@ -163,6 +162,7 @@ export const createFileStore: StoreFactory = async (argument, context) => {
       if (results.some((r) => r.ok)) {
         try {
           // One atomic write (temp file, fsync, rename): a crash leaves the old or the new file, never a torn one.
+          const { default: writeFileAtomic } = await import('write-file-atomic'); // only an apply writes
           await writeFileAtomic(absolute, serializeStoreDocument(doc), { fsync: true });
         } catch (err) {
           const error = `could not write ${shown}: ${(err as Error).message}`;

@@ -6,7 +6,6 @@
 import { mkdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { hostname } from 'node:os';
-import lockfile from 'proper-lockfile';
 import { MapsyncError } from '../../errors.js';
 import { redact } from '../../secrets.js';
 
@@ -65,6 +64,8 @@ async function claimDeadLock(file: string): Promise<boolean> {
 }
 
 async function tryLock(file: string): Promise<() => Promise<void>> {
+  // Loaded when an apply locks, not by every plan that reads the store (it patches fs at load).
+  const { default: lockfile } = await import('proper-lockfile');
   return lockfile.lock(file, {
     realpath: false,
     stale: STALE_MS,
