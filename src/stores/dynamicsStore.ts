@@ -13,8 +13,9 @@ import { lockCheckout } from './file/lock.js';
 import type { Change, ChangeResult, LiveMapping, LiveState, Warning } from '../model.js';
 import { dynamicsDirectory } from '../directories/dynamicsDirectory.js';
 import { dynamicsSession, fieldFor } from '../dynamics/session.js';
-import { columnWrites, sendWrites, type ColumnWrite } from '../dynamics/writes.js';
-import type { MappingStore, StoreFactory } from './store.js';
+import { columnWrites, sendWrites } from '../dynamics/writes.js';
+import { applyResults } from './results.js';
+import { mayWrite, type MappingStore, type StoreFactory } from './store.js';
 
 export const createDynamicsStore: StoreFactory = async (argument, context) => {
   if (context.config.crm !== 'dynamics') {
@@ -57,43 +58,20 @@ export const createDynamicsStore: StoreFactory = async (argument, context) => {
 
     async apply(changes: readonly Change[], hooks): Promise<ChangeResult[]> {
       if (changes.length === 0) return [];
-      const results: (ChangeResult | undefined)[] = new Array(changes.length);
-      let done = 0;
-      const stopWaiting = session.client.gate.onWait((notice) => hooks.onProgress?.({ done, total: changes.length, ...notice }));
-      const settle = async (indexes: number[], ok: boolean, error?: string) => {
-        for (const index of indexes) {
-          const result: ChangeResult = ok ? { change: changes[index]!, ok } : { change: changes[index]!, ok, error: error ?? 'failed' };
-          results[index] = result;
-          done += 1;
-          await hooks.onResult(result);
-        }
-        hooks.onProgress?.({ done, total: changes.length });
-      };
-      // The interrupt, when the engine passes one (see ApplyHooks in stores/store.ts): no batch
-      // leaves after it, a batch in flight is let finish, and each batch is marked in flight
-      // just before it leaves.
-      const { signal, onSend } = hooks as typeof hooks & { signal?: AbortSignal; onSend?: (sent: readonly Change[]) => void };
-      const mayWrite = (chunk: readonly ColumnWrite[]) => {
-        if (signal?.aborted) return false;
-        onSend?.(chunk.flatMap((w) => w.changeIndexes.map((i) => changes[i]!)));
-        return true;
-      };
+      const results = applyResults(changes, hooks);
+      const stopWaiting = session.client.gate.onWait((notice) => hooks.onProgress?.({ done: results.done, total: changes.length, ...notice }));
       try {
-        await sendWrites(session.client, field, columnWrites(changes), (outcome) => settle(outcome.write.changeIndexes, outcome.ok, outcome.error), { mayWrite, ...(signal ? { signal } : {}) });
+        await sendWrites(session.client, field, columnWrites(changes), (outcome) => results.settle(outcome.write.changeIndexes, outcome.ok, outcome.error), {
+          // Each batch asks first: after an interrupt no batch leaves, one in flight is let finish.
+          mayWrite: (chunk) => mayWrite(hooks, chunk.flatMap((w) => w.changeIndexes.map((i) => changes[i]!))),
+          ...(hooks.signal ? { signal: hooks.signal } : {}),
+        });
       } catch (err) {
-        // Nothing was settled at all: the org could not be reached — say so as an error.
-        if (done === 0) throw err;
-        const reason = err instanceof Error ? err.message : String(err);
-        context.log.warn(reason);
-        if (err instanceof MapsyncError && err.hint) context.log.info(`hint: ${err.hint}`);
-        const unsettled = changes.map((_, i) => i).filter((i) => results[i] === undefined);
-        await settle(unsettled, false, 'not sent: mapsync stopped at an earlier Dynamics 365 error, see above');
+        await results.stoppedAt(err, context.log, () => 'not sent: mapsync stopped at an earlier Dynamics 365 error, see above');
       } finally {
         stopWaiting();
       }
-      // Interrupted: only what was reported; changes never sent have no result.
-      if (signal?.aborted) return results.filter((r): r is ChangeResult => r !== undefined);
-      return results.map((r, i) => r ?? { change: changes[i]!, ok: false, error: 'no result' });
+      return results.list();
     },
 
     async lock() {

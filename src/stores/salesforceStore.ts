@@ -15,6 +15,7 @@ import { isFieldName, queryAll, type UserRecord } from '../salesforce/queries.js
 import { salesforceSession } from '../salesforce/session.js';
 import { fieldWrites, sendWrites } from '../salesforce/writes.js';
 import { parseOutreachId } from '../salesforce/fieldValue.js';
+import { applyResults } from './results.js';
 import { mayWrite, type MappingStore, type StoreFactory } from './store.js';
 
 export const createSalesforceStore: StoreFactory = async (argument, context) => {
@@ -63,39 +64,22 @@ export const createSalesforceStore: StoreFactory = async (argument, context) => 
     },
 
     async apply(changes: readonly Change[], hooks): Promise<ChangeResult[]> {
-      const results: (ChangeResult | undefined)[] = new Array(changes.length);
       if (changes.length === 0) return [];
       const client = await session.connect();
-      const writes = fieldWrites(changes);
-      let done = 0;
-      const settle = async (indexes: number[], ok: boolean, error?: string) => {
-        for (const index of indexes) {
-          const result: ChangeResult = ok ? { change: changes[index]!, ok } : { change: changes[index]!, ok, error: error ?? 'failed' };
-          results[index] = result;
-          done += 1;
-          await hooks.onResult(result);
-        }
-        hooks.onProgress?.({ done, total: changes.length });
-      };
+      const results = applyResults(changes, hooks);
       try {
-        await sendWrites(client, field, writes, (outcome) => settle(outcome.write.changeIndexes, outcome.ok, outcome.error), {
+        await sendWrites(client, field, fieldWrites(changes), (outcome) => results.settle(outcome.write.changeIndexes, outcome.ok, outcome.error), {
           // Each request asks first: after an interrupt nothing more is sent (see ApplyHooks.signal).
           mayWrite: (chunk) => mayWrite(hooks, chunk.flatMap((w) => w.changeIndexes.map((i) => changes[i]!))),
           ...(hooks.signal ? { signal: hooks.signal } : {}),
         });
       } catch (err) {
-        // Nothing was written at all: the store could not be reached — say so as an error.
-        if (done === 0) throw err;
-        const reason = err instanceof Error ? err.message : String(err);
-        context.log.warn(reason);
-        if (err instanceof MapsyncError && err.hint) context.log.info(`hint: ${err.hint}`);
-        const unsettled = changes.map((_, i) => i).filter((i) => results[i] === undefined);
-        const code = /\(([A-Z_]{4,})[;)]/.exec(reason)?.[1];
-        await settle(unsettled, false, `not sent: mapsync stopped at an earlier Salesforce error${code ? ` (${code})` : ''}, see above`);
+        await results.stoppedAt(err, context.log, (reason) => {
+          const code = /\(([A-Z_]{4,})[;)]/.exec(reason)?.[1];
+          return `not sent: mapsync stopped at an earlier Salesforce error${code ? ` (${code})` : ''}, see above`;
+        });
       }
-      // Interrupted: the changes never sent have no result (the plan still shows them).
-      if (hooks.signal?.aborted) return results.filter((r): r is ChangeResult => r !== undefined);
-      return results.map((r, i) => r ?? { change: changes[i]!, ok: false, error: 'no result' });
+      return results.list();
     },
 
     async lock() {
