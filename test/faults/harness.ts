@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { afterAll, describe, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../dist/apply/applyPlan.js';
 import { planRestore } from '../../dist/apply/restore.js';
 import { DEFAULT_CONFIG } from '../../dist/config.js';
@@ -327,4 +327,106 @@ export function describeSchedules(store: string, count: number, group: number, r
       }, timeoutMs);
     }
   });
+}
+
+// ---------------------------------------------------------------- one schedule against a remote org
+
+/** What a remote store's schedule needs from its fake org (Salesforce, Dynamics), as the test file adapts it. */
+export interface FaultOrg<Fault> {
+  /** The CRM user ID of test user n. */
+  crmId(n: number): string;
+  /** Adds test user n, mapped to Outreach user `outreach` or not mapped. */
+  addUser(n: number, outreach: number | undefined): void;
+  /** Writes of user n fail inside a batch: transiently (a later request succeeds), or until an admin fixes it. */
+  failWrites(n: number, transient: boolean, rng: Rng): void;
+  /** The admin's fix, before the last run. */
+  clearWriteFailures(): void;
+  setFaultHook(hook: ((method: string, path: string) => Fault | undefined) | undefined): void;
+  /** How long the org's write history is now. */
+  historyLength(): number;
+  /** What the write history did to mapping pairs, from entry `from` on. */
+  effects(from?: number): Effect[];
+  setup: RunSetup;
+  /** Checks of this org's own after the runs (limits, tokens); `injected` is every fault it got. */
+  check?(runs: readonly RunRecord[], injected: readonly Fault[], why: (what: string) => string): void;
+  close(): Promise<void>;
+}
+
+export interface OrgSchedule<Fault> {
+  seed: number;
+  /** The sizes of org a schedule picks from. */
+  crmUserCounts: number[];
+  startOrg(stateDir: string): Promise<FaultOrg<Fault>>;
+  /** The fault for the n-th request with this method and path, decided by the seed alone. */
+  faultFor(seed: number, rate: number, method: string, path: string, n: number): Fault | undefined;
+}
+
+/**
+ * One seeded schedule against a remote store: an org with a random scenario, per-row failures
+ * inside batches, network faults at a random rate; the first apply and at most two re-runs (each
+ * with fewer faults, the last with none). The org must then match the desired state, every
+ * effect be journaled and planned, and the first snapshot restore the state before.
+ */
+export async function runOrgSchedule<Fault>(schedule: OrgSchedule<Fault>, label: string): Promise<ScheduleOutcome> {
+  const { seed } = schedule;
+  const rng = prng(seed);
+  const crmUsers = rng.pick(schedule.crmUserCounts);
+  const scenario = makeScenario(rng, crmUsers, crmUsers + 5);
+  const state = tempStateDir();
+  const org = await schedule.startOrg(state.dir);
+  const why = (what: string) => `seed ${seed} (FAULT_SEED=${BASE_SEED}, ${label}): ${what}`;
+  try {
+    for (let n = 1; n <= crmUsers; n++) org.addUser(n, scenario.live.find((p) => p.crm === n)?.outreach);
+    const before = scenario.live.map((p) => pairKey(org.crmId(p.crm), p.outreach)).sort();
+    const desired = desiredState(scenario.desired, (n) => org.crmId(n));
+    const wanted = desired.mappings.map((m) => pairKey(m.crmUserId, m.outreachUserId)).sort();
+
+    for (const p of scenario.desired) {
+      if (!rng.chance(0.12)) continue;
+      org.failWrites(p.crm, rng.chance(0.5), rng);
+    }
+    const rate = rng.pick([0.1, 0.25, 0.4]);
+    let phase = 0;
+    const injected: Fault[] = [];
+    const counts = new Map<string, number>();
+    org.setFaultHook((method, path) => {
+      const rates = [rate, rate / 2, 0];
+      const key = `${phase}\u0000${method}\u0000${path.split('?')[0]}`;
+      const n = (counts.get(key) ?? 0) + 1;
+      counts.set(key, n);
+      const fault = schedule.faultFor(seed * 7 + phase, rates[phase] ?? 0, method, path, n);
+      if (fault) injected.push(fault);
+      return fault;
+    });
+
+    const runs: RunRecord[] = [];
+    for (phase = 0; phase < 3; phase++) {
+      if (phase === 2) org.clearWriteFailures();
+      const run = await applyOnce(org.setup, desired);
+      runs.push(run);
+      if (!run.error && run.failed === 0) break;
+    }
+    phase = 3;
+    org.setFaultHook(undefined);
+    expect(await listPairs(org.setup), why(`live equals desired after ${runs.length} run(s): ${JSON.stringify(runs.map((r) => r.error ?? `${r.failed} failed`))}`)).toEqual(wanted);
+    expect(checkHistory(org.effects(), runs.find((r) => r.plan)?.plan, readJournal(state.dir)), why('write history and journal')).toEqual([]);
+    org.check?.(runs, injected, why);
+
+    // The first snapshot holds the state before anything was written, and restores it.
+    const first = snapshots(state.dir)[0];
+    if (wanted.join() !== before.join()) {
+      expect(first, why('a snapshot was written')).toBeDefined();
+      expect(snapshotPairs(first!), why('the first snapshot is the state before')).toEqual(before);
+      const historyBefore = org.historyLength();
+      const journalBefore = readJournal(state.dir).length;
+      const restored = await restoreOnce(org.setup, first!);
+      expect(restored.error, why('restore')).toBeUndefined();
+      expect(await listPairs(org.setup), why('restore brings back the state before')).toEqual(before);
+      expect(checkHistory(org.effects(historyBefore), restored.plan, readJournal(state.dir).slice(journalBefore)), why('restore history')).toEqual([]);
+    }
+    return { seed, runs, faults: injected.length };
+  } finally {
+    await org.close();
+    state.cleanup();
+  }
 }
