@@ -1,13 +1,31 @@
 // Pieces every benchmark needs: where the CLI is, the fake servers of test/fakes/ loaded without
 // a build step, and a timed run of a child process.
 import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
+import { to18 } from '../dist/crm/salesforceId.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const CLI = join(ROOT, 'bin/mapsync.js');
+
+/** The CRM user ID of rep `i` in the data-heavy benchmarks: an 18-character Salesforce User ID. */
+export const crmIdOf = (i) => to18('005' + i.toString(36).padStart(12, '0'));
+
+/** `work`/mappings/team-NN.yaml: rep i ↔ Outreach user i + 1 for i < n, split evenly over `files` files. */
+export function writeMappingFiles(work, n, files) {
+  const perFile = Math.ceil(n / files);
+  mkdirSync(join(work, 'mappings'));
+  for (let f = 0; f < files; f++) {
+    const lines = ['# yaml-language-server: $schema=../schema/user-mappings.schema.json', 'mappings:'];
+    for (let i = f * perFile; i < Math.min(n, (f + 1) * perFile); i++) {
+      lines.push(`  - crmUserId: ${crmIdOf(i)}`, `    outreachUserId: ${i + 1}`, `    name: Rep Number ${i}`);
+    }
+    writeFileSync(join(work, 'mappings', `team-${String(f).padStart(2, '0')}.yaml`), lines.join('\n') + '\n');
+  }
+}
 
 /**
  * Imports test/fakes/NAME.ts, transpiled into `work` (the fakes are test code, not in dist/),

@@ -6,11 +6,9 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { to18 } from '../dist/crm/salesforceId.js';
+import { join } from 'node:path';
+import { crmIdOf, ROOT, writeMappingFiles } from './lib.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const N = Number(process.env.PLAN_BENCH_N ?? 100_000);
 const FILES = 50;
 const RUNS = Number(process.env.PLAN_BENCH_RUNS ?? 3);
@@ -19,16 +17,7 @@ const DIFFERING = Math.round(N / 100);
 const work = mkdtempSync(join(tmpdir(), 'mapsync-plan-bench-'));
 try {
   // --- data --------------------------------------------------------------------------------
-  const crmIdOf = (i) => to18('005' + i.toString(36).padStart(12, '0'));
-  const perFile = Math.ceil(N / FILES);
-  mkdirSync(join(work, 'mappings'));
-  for (let f = 0; f < FILES; f++) {
-    const lines = ['# yaml-language-server: $schema=../schema/user-mappings.schema.json', 'mappings:'];
-    for (let i = f * perFile; i < Math.min(N, (f + 1) * perFile); i++) {
-      lines.push(`  - crmUserId: ${crmIdOf(i)}`, `    outreachUserId: ${i + 1}`, `    name: Rep Number ${i}`);
-    }
-    writeFileSync(join(work, 'mappings', `team-${String(f).padStart(2, '0')}.yaml`), lines.join('\n') + '\n');
-  }
+  writeMappingFiles(work, N, FILES);
   // Live: the same pairs, except every 100th CRM user sits on a different Outreach seat.
   function writeStore(withDirectories) {
     const mappings = [];

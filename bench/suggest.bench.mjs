@@ -6,8 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { to18 } from '../dist/crm/salesforceId.js';
-import { ROOT } from './lib.mjs';
+import { crmIdOf, ROOT, writeMappingFiles } from './lib.mjs';
 
 const N = Number(process.env.SUGGEST_BENCH_N ?? 100_000);
 const EXTRA = Math.round(N / 5); // unmapped users on each side: 120,000 a side for N = 100,000
@@ -16,16 +15,7 @@ const RUNS = Number(process.env.SUGGEST_BENCH_RUNS ?? 3);
 
 const work = mkdtempSync(join(tmpdir(), 'mapsync-suggest-bench-'));
 try {
-  const crmIdOf = (i) => to18('005' + i.toString(36).padStart(12, '0'));
-  const perFile = Math.ceil(N / FILES);
-  mkdirSync(join(work, 'mappings'));
-  for (let f = 0; f < FILES; f++) {
-    const lines = ['# yaml-language-server: $schema=../schema/user-mappings.schema.json', 'mappings:'];
-    for (let i = f * perFile; i < Math.min(N, (f + 1) * perFile); i++) {
-      lines.push(`  - crmUserId: ${crmIdOf(i)}`, `    outreachUserId: ${i + 1}`, `    name: Rep Number ${i}`);
-    }
-    writeFileSync(join(work, 'mappings', `team-${String(f).padStart(2, '0')}.yaml`), lines.join('\n') + '\n');
-  }
+  writeMappingFiles(work, N, FILES);
   // Every 100th seat was repurposed (new name, its new owner an unmapped CRM user), every 100th
   // (offset 1) had its CRM user replaced by a new record with the same email, every 200th is gone
   // (locked + inactive), and every 20th unmapped seat is a new hire with a CRM user of its email.
