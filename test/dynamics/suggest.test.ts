@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeProject, runCli } from '../helpers/cli.js';
 import { startFakeDataverse, systemUserId as id } from '../fakes/dataverseServer.js';
 import { startFakeOutreach } from '../fakes/outreachServer.js';
+import { serviceOrg } from '../suggest/org.js';
 
 const OUTREACH_TOKEN = 'outreach-token-for-dynamics-suggest';
 let closers: (() => Promise<void>)[] = [];
@@ -15,41 +16,14 @@ afterEach(async () => {
   closers = [];
 });
 
-const yaml = `mappings:
-  - crmUserId: ${id(1)}
-    outreachUserId: 1
-    name: Ada Lovelace
-  - crmUserId: ${id(2)}
-    outreachUserId: 2
-    name: Bob Ng
-  - crmUserId: ${id(3)}
-    outreachUserId: 3
-    name: Cy Gone
-`;
-
 describe('suggest with the Dynamics 365 directory', () => {
   it('store dynamics: every systemuser from the one paged read, Outreach users from the Outreach API, nothing written', async () => {
     const dv = await startFakeDataverse();
     closers.push(() => dv.close());
-    const users = [
-      { n: 1, name: 'Ada Lovelace', email: 'ada@example.com', disabled: false, mapped: 1 },
-      { n: 2, name: 'Bob Ng', email: 'bob@example.com', disabled: false, mapped: 2 },
-      { n: 3, name: 'Cy Gone', email: 'cy@example.com', disabled: true, mapped: 3 },
-      { n: 4, name: 'Carla Diaz', email: 'Carla@Example.com', disabled: false, mapped: null },
-      { n: 5, name: 'Dana Ek', email: 'dana@example.com', disabled: false, mapped: null },
-    ];
-    for (const u of users) dv.addUser({ systemuserid: id(u.n), fullname: u.name, internalemailaddress: u.email, isdisabled: u.disabled, new_outreachuserid: u.mapped });
-    const outreach = await startFakeOutreach({
-      tokens: [OUTREACH_TOKEN],
-      users: [
-        { id: 1, firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' },
-        { id: 2, firstName: 'Carla', lastName: 'Diaz', email: ' carla@example.com' },
-        { id: 3, firstName: 'Cy', lastName: 'Gone', email: 'cy@example.com', locked: true },
-        { id: 5, firstName: 'Dana', lastName: 'Ek', email: 'DANA@example.com' },
-      ],
-    });
+    for (const u of serviceOrg.people) dv.addUser({ systemuserid: id(u.n), fullname: u.name, internalemailaddress: u.email, isdisabled: !u.active, new_outreachuserid: u.mapped });
+    const outreach = await startFakeOutreach({ tokens: [OUTREACH_TOKEN], users: serviceOrg.seats });
     closers.push(() => outreach.close());
-    const p = await makeProject({ 'mapsync.config.yaml': 'crm: dynamics\nstore: dynamics\n', 'mappings/team.yaml': yaml });
+    const p = await makeProject({ 'mapsync.config.yaml': 'crm: dynamics\nstore: dynamics\n', 'mappings/team.yaml': serviceOrg.yaml(id) });
     closers.push(p.cleanup);
     const env = { ...dv.env(), OUTREACH_ACCESS_TOKEN: OUTREACH_TOKEN, OUTREACH_API_URL: outreach.apiUrl, MAPSYNC_OUTREACH_RETRY_MS: '5' };
     const r = await runCli(['suggest', '--format', 'json'], { cwd: p.dir, env, timeoutMs: 60_000 });
@@ -57,11 +31,7 @@ describe('suggest with the Dynamics 365 directory', () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
       formatVersion: 1,
-      suggestions: [
-        { action: 'replace', reason: 'seat-repurposed', crmUserId: id(4), outreachUserId: 2, previousCrmUserId: id(2), file: 'mappings/team.yaml', line: 5 },
-        { action: 'remove', reason: 'user-gone', crmUserId: id(3), outreachUserId: 3, file: 'mappings/team.yaml', line: 8 },
-        { action: 'add', reason: 'new-seat', crmUserId: id(5), outreachUserId: 5, file: 'mappings/suggested.yaml' },
-      ],
+      suggestions: serviceOrg.suggestions(id),
       unresolved: [],
     });
     // One token and one read of systemusers: the store's read is the directory's.

@@ -40,8 +40,7 @@ export const crmUsers: Crm[] = [
   // a chain (second pass): seat 100 passes from Max to Nia, then Max's own new seat 102 is his
   { n: 100, name: 'Max Roe', email: 'max@example.com' },
   { n: 101, name: 'Nia Sol', email: 'nia@example.com' },
-  // the repurposed seat 2's email is also claimed by an unmapped seat 6: two suggestions would
-  // claim Quinn; both are left alone
+  // two unmapped seats carry Quinn's email: email-shared, so no rule ever claims her twice
   { n: 120, name: 'Quinn Ash', email: 'quinn@example.com' },
   { n: 121, name: 'Rae Old', email: 'rae@example.com' },
   // outreach-user-missing
@@ -133,3 +132,41 @@ export function storeJson(options: { crm?: Crm[]; seats?: Seat[] } = {}): string
     outreachUsers: (options.seats ?? seats).map((s) => ({ id: s.id, name: s.name, ...(s.email !== undefined ? { email: s.email } : {}), locked: s.locked ?? false })),
   });
 }
+
+/**
+ * The small org the live-service suggest tests share (Salesforce, Dynamics): one seat-repurposed
+ * (Bob's seat 2 now Carla's), one user-gone (Cy), one new-seat (Dana), as each service holds it;
+ * `crmId` is the service's ID for test user n.
+ */
+export const serviceOrg = {
+  people: [
+    { n: 1, name: 'Ada Lovelace', email: 'ada@example.com', active: true, mapped: 1 },
+    { n: 2, name: 'Bob Ng', email: 'bob@example.com', active: true, mapped: 2 },
+    { n: 3, name: 'Cy Gone', email: 'cy@example.com', active: false, mapped: 3 },
+    { n: 4, name: 'Carla Diaz', email: 'Carla@Example.com', active: true, mapped: null },
+    { n: 5, name: 'Dana Ek', email: 'dana@example.com', active: true, mapped: null },
+  ],
+  seats: [
+    { id: 1, firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' },
+    { id: 2, firstName: 'Carla', lastName: 'Diaz', email: ' carla@example.com' },
+    { id: 3, firstName: 'Cy', lastName: 'Gone', email: 'cy@example.com', locked: true },
+    { id: 5, firstName: 'Dana', lastName: 'Ek', email: 'DANA@example.com' },
+  ],
+  yaml: (crmId: (n: number) => string) => `mappings:
+  - crmUserId: ${crmId(1)}
+    outreachUserId: 1
+    name: Ada Lovelace
+  - crmUserId: ${crmId(2)}
+    outreachUserId: 2
+    name: Bob Ng
+  - crmUserId: ${crmId(3)}
+    outreachUserId: 3
+    name: Cy Gone
+`,
+  /** What suggest --format json proposes for it. */
+  suggestions: (crmId: (n: number) => string) => [
+    { action: 'replace', reason: 'seat-repurposed', crmUserId: crmId(4), outreachUserId: 2, previousCrmUserId: crmId(2), file: 'mappings/team.yaml', line: 5 },
+    { action: 'remove', reason: 'user-gone', crmUserId: crmId(3), outreachUserId: 3, file: 'mappings/team.yaml', line: 8 },
+    { action: 'add', reason: 'new-seat', crmUserId: crmId(5), outreachUserId: 5, file: 'mappings/suggested.yaml' },
+  ],
+};

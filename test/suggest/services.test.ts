@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeProject, runCli } from '../helpers/cli.js';
 import { startFakeSalesforce, type FakeSalesforce } from '../fakes/salesforceServer.js';
 import { startFakeOutreach, type FakeOutreach } from '../fakes/outreachServer.js';
-import { id } from './org.js';
+import { id, serviceOrg } from './org.js';
 
 const SF_TOKEN = 'fake-access-token-00DAbC!xyz987';
 const OUTREACH_TOKEN = 'outreach-token-for-suggest-tests';
@@ -17,51 +17,21 @@ afterEach(async () => {
   closers = [];
 });
 
-const yaml = `mappings:
-  - crmUserId: ${id(1)}
-    outreachUserId: 1
-    name: Ada Lovelace
-  - crmUserId: ${id(2)}
-    outreachUserId: 2
-    name: Bob Ng
-  - crmUserId: ${id(3)}
-    outreachUserId: 3
-    name: Cy Gone
-`;
-
 async function services(): Promise<{ sf: FakeSalesforce; outreach: FakeOutreach; env: Record<string, string>; dir: string }> {
   // batchSize 2: the User query needs nextRecordsUrl to reach everyone.
   const sf = await startFakeSalesforce({ tokens: [SF_TOKEN], customFields: ['Outreach_User_Id__c'], batchSize: 2 });
   closers.push(() => sf.close());
-  const users = [
-    { n: 1, name: 'Ada Lovelace', email: 'ada@example.com', active: true, mapped: 1 },
-    { n: 2, name: 'Bob Ng', email: 'bob@example.com', active: true, mapped: 2 },
-    { n: 3, name: 'Cy Gone', email: 'cy@example.com', active: false, mapped: 3 },
-    { n: 4, name: 'Carla Diaz', email: 'Carla@Example.com', active: true, mapped: null },
-    { n: 5, name: 'Dana Ek', email: 'dana@example.com', active: true, mapped: null },
-  ];
-  for (const u of users) sf.addUser({ Id: id(u.n), Name: u.name, Email: u.email, IsActive: u.active, Outreach_User_Id__c: u.mapped });
-  const outreach = await startFakeOutreach({
-    tokens: [OUTREACH_TOKEN],
-    users: [
-      { id: 1, firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', custom1: id(1) },
-      { id: 2, firstName: 'Carla', lastName: 'Diaz', email: ' carla@example.com', custom1: id(2) },
-      { id: 3, firstName: 'Cy', lastName: 'Gone', email: 'cy@example.com', locked: true, custom1: id(3) },
-      { id: 5, firstName: 'Dana', lastName: 'Ek', email: 'DANA@example.com' },
-    ],
-  });
+  for (const u of serviceOrg.people) sf.addUser({ Id: id(u.n), Name: u.name, Email: u.email, IsActive: u.active, Outreach_User_Id__c: u.mapped });
+  // The seats mapped in Outreach carry their CRM user in custom1 (the outreach store reads it).
+  const outreach = await startFakeOutreach({ tokens: [OUTREACH_TOKEN], users: serviceOrg.seats.map((s) => (s.id <= 3 ? { ...s, custom1: id(s.id) } : s)) });
   closers.push(() => outreach.close());
-  const p = await makeProject({ 'mappings/team.yaml': yaml });
+  const p = await makeProject({ 'mappings/team.yaml': serviceOrg.yaml(id) });
   closers.push(p.cleanup);
   const env = { SF_INSTANCE_URL: sf.url, SF_ACCESS_TOKEN: SF_TOKEN, MAPSYNC_SALESFORCE_RETRY_MS: '5', OUTREACH_ACCESS_TOKEN: OUTREACH_TOKEN, OUTREACH_API_URL: outreach.apiUrl, MAPSYNC_OUTREACH_RETRY_MS: '5' };
   return { sf, outreach, env, dir: p.dir };
 }
 
-const expected = [
-  { action: 'replace', reason: 'seat-repurposed', crmUserId: id(4), outreachUserId: 2, previousCrmUserId: id(2), file: 'mappings/team.yaml', line: 5 },
-  { action: 'remove', reason: 'user-gone', crmUserId: id(3), outreachUserId: 3, file: 'mappings/team.yaml', line: 8 },
-  { action: 'add', reason: 'new-seat', crmUserId: id(5), outreachUserId: 5, file: 'mappings/suggested.yaml' },
-];
+const expected = serviceOrg.suggestions(id);
 
 describe('suggest with Salesforce and Outreach directories', () => {
   it('store salesforce: every User through one paged SOQL query (active and inactive), Outreach users from the Outreach API', async () => {
