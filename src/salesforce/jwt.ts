@@ -3,8 +3,8 @@
 // iss/sub/aud/exp as Salesforce documents them. A new assertion is signed for every login: no
 // refresh token is issued in this flow.
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { MapsyncError } from '../errors.js';
+import { readPrivateKeyText } from '../privateKeyText.js';
 import { registerSecret } from '../secrets.js';
 
 /** Salesforce accepts an `exp` at most 3 minutes ahead; stay a little inside it for clock skew. */
@@ -16,7 +16,6 @@ export interface PrivateKeySource {
   from: 'SF_JWT_KEY' | 'SF_JWT_KEY_FILE';
 }
 
-const nonEmpty = (value: string | undefined): value is string => value !== undefined && value.trim() !== '';
 
 /** `https://test.salesforce.com` for sandbox login URLs, `https://login.salesforce.com` for every other. */
 export function defaultAudience(loginUrl: string): string {
@@ -29,33 +28,13 @@ export function defaultAudience(loginUrl: string): string {
   return host === 'test.salesforce.com' || host.endsWith('.sandbox.my.salesforce.com') ? 'https://test.salesforce.com' : 'https://login.salesforce.com';
 }
 
-/** Masks the key whole and line by line, so even a fragment in a library's message is hidden. */
-function registerKey(pem: string): void {
-  registerSecret(pem);
-  for (const line of pem.split(/\r?\n/)) if (!line.startsWith('-----') && line.trim().length >= 16) registerSecret(line.trim());
-}
-
-function readKeyText(env: NodeJS.ProcessEnv): { text: string; from: PrivateKeySource['from'] } {
-  if (nonEmpty(env.SF_JWT_KEY)) {
-    // A secret pasted with literal "\n" (a common way to fit a PEM into one line) is a PEM too.
-    const text = env.SF_JWT_KEY.includes('\n') ? env.SF_JWT_KEY : env.SF_JWT_KEY.replace(/\\n/g, '\n');
-    return { text, from: 'SF_JWT_KEY' };
-  }
-  const path = env.SF_JWT_KEY_FILE!.trim();
-  try {
-    return { text: readFileSync(path, 'utf8'), from: 'SF_JWT_KEY_FILE' };
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    throw new MapsyncError(`SF_JWT_KEY_FILE ${path}: cannot read the private key (${code})`, {
-      hint: "point SF_JWT_KEY_FILE at the PEM private key of the connected app's certificate, or put the key itself in SF_JWT_KEY",
-    });
-  }
-}
-
 /** Reads and checks the private key (SF_JWT_KEY wins over SF_JWT_KEY_FILE). */
 export function loadPrivateKey(env: NodeJS.ProcessEnv): PrivateKeySource {
-  const { text, from } = readKeyText(env);
-  registerKey(text);
+  const { text, from } = readPrivateKeyText(env, {
+    inline: 'SF_JWT_KEY',
+    file: 'SF_JWT_KEY_FILE',
+    fileHint: "point SF_JWT_KEY_FILE at the PEM private key of the connected app's certificate, or put the key itself in SF_JWT_KEY",
+  });
   let key: KeyObject;
   try {
     key = createPrivateKey({ key: text, format: 'pem' });

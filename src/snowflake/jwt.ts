@@ -4,8 +4,8 @@
 // key's SubjectPublicKeyInfo DER, the value `DESC USER` shows as RSA_PUBLIC_KEY_FP, so an admin
 // can compare the two when Snowflake refuses the key.
 import { createHash, createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { MapsyncError } from '../errors.js';
+import { readPrivateKeyText } from '../privateKeyText.js';
 import { registerSecret } from '../secrets.js';
 import type { SnowflakeSettings } from './settings.js';
 
@@ -19,32 +19,6 @@ export interface SnowflakeKey {
   from: 'SNOWFLAKE_PRIVATE_KEY' | 'SNOWFLAKE_PRIVATE_KEY_FILE';
 }
 
-const nonEmpty = (value: string | undefined): value is string => value !== undefined && value.trim() !== '';
-
-/** Masks the key whole and line by line, so even a fragment in a library's message is hidden. */
-function registerKey(pem: string): void {
-  registerSecret(pem);
-  registerSecret(pem.trim());
-  for (const line of pem.split(/\r?\n/)) if (!line.startsWith('-----') && line.trim().length >= 16) registerSecret(line.trim());
-}
-
-function readKeyText(env: NodeJS.ProcessEnv): { text: string; from: SnowflakeKey['from'] } {
-  if (nonEmpty(env.SNOWFLAKE_PRIVATE_KEY)) {
-    const raw = env.SNOWFLAKE_PRIVATE_KEY;
-    registerSecret(raw);
-    // A secret pasted with literal "\n" (a common way to fit a PEM into one line) is a PEM too.
-    return { text: raw.includes('\n') ? raw : raw.replace(/\\n/g, '\n'), from: 'SNOWFLAKE_PRIVATE_KEY' };
-  }
-  const path = env.SNOWFLAKE_PRIVATE_KEY_FILE!.trim();
-  try {
-    return { text: readFileSync(path, 'utf8'), from: 'SNOWFLAKE_PRIVATE_KEY_FILE' };
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    throw new MapsyncError(`SNOWFLAKE_PRIVATE_KEY_FILE ${path}: cannot read the private key (${code})`, {
-      hint: 'point SNOWFLAKE_PRIVATE_KEY_FILE at the PKCS#8 PEM private key whose public key is set on the Snowflake user, or put the key itself in SNOWFLAKE_PRIVATE_KEY',
-    });
-  }
-}
 
 export function spkiFingerprint(key: KeyObject): string {
   const der = createPublicKey(key).export({ type: 'spki', format: 'der' });
@@ -53,8 +27,11 @@ export function spkiFingerprint(key: KeyObject): string {
 
 /** Reads and checks the private key (SNOWFLAKE_PRIVATE_KEY wins over SNOWFLAKE_PRIVATE_KEY_FILE). */
 export function loadSnowflakeKey(env: NodeJS.ProcessEnv): SnowflakeKey {
-  const { text, from } = readKeyText(env);
-  registerKey(text);
+  const { text, from } = readPrivateKeyText(env, {
+    inline: 'SNOWFLAKE_PRIVATE_KEY',
+    file: 'SNOWFLAKE_PRIVATE_KEY_FILE',
+    fileHint: 'point SNOWFLAKE_PRIVATE_KEY_FILE at the PKCS#8 PEM private key whose public key is set on the Snowflake user, or put the key itself in SNOWFLAKE_PRIVATE_KEY',
+  });
   let key: KeyObject;
   try {
     key = createPrivateKey({ key: text, format: 'pem' });
