@@ -22,7 +22,8 @@ export const CHECKLIST_MAX_CHARS = 20_000;
  * `inArtifact`: the workflow uploads the checklist as checklist.txt in the mapsync-plan artifact.
  */
 export function checklistAppendix(plan: Plan, options: { inArtifact: boolean }): ChecklistAppendix {
-  if (!hasChanges(plan) || hasErrors(plan)) return { full: [], whenCut: [] };
+  // A read-only store's comment already leads with the clicks (a task list): no second copy.
+  if (!hasChanges(plan) || hasErrors(plan) || plan.readOnly) return { full: [], whenCut: [] };
   const steps = plan.changes.length;
   const where = options.inArtifact
     ? `it is ${code('checklist.txt')} in the ${code(PLAN_ARTIFACT)} artifact of the workflow run, and ${code('npx mapsync plan --format checklist')} prints it`

@@ -48,6 +48,9 @@ export function renderClicksIssue(plan: Plan, github: GitHubContext, by: 'apply'
     mode: 'plan',
     heading: `### ${plural(clicks, 'click')} to make in the CRM plugin screen`,
     intro: checked,
+    verdict: hasErrors(plan)
+      ? '> [!CAUTION]\n> **No clicks listed:** the plan has errors (users the directories do not know). Fix `mappings/` first.'
+      : `**The plugin's list (${code(plan.store)}) does not match \`mappings/\` yet:** ${clicks === 1 ? 'this click makes' : `these ${plural(clicks, 'click')} make`} it match, every removal before every addition.`,
     fullPlan: 'Run `npx mapsync plan --format checklist` to see every click.',
     footer: [
       'Tick each box as you make the click. Nothing but the plugin screen changes this list;',

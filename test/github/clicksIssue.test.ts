@@ -61,6 +61,7 @@ describe('the clicks loop: apply --github-issue, then drift --github-issue', () 
       `- [ ] 3. Add a mapping: CRM user \`${userId(4)}\` ↔ Outreach user Free Seat \`77\`, then Save`,
     ]);
     expect(issue.body).toContain("can only be changed in the plugin screen");
+    expect(issue.body).toContain("**The plugin's list (`plugin-export:users.csv`) does not match `mappings/` yet:** these 3 clicks make it match");
     expect(gfmProblems(issue.body, LINKS)).toEqual([]);
     expect(renderGfm(issue.body).match(/<input type="checkbox" disabled="" \/>/g)).toHaveLength(3);
     // Nothing was written but the issue: no journal, no snapshot, the CSV as it was.
@@ -147,6 +148,8 @@ describe('the clicks loop: apply --github-issue, then drift --github-issue', () 
     expect(comment.code, comment.stderr).toBe(0);
     const posted = github.comments.find((c) => c.body.startsWith('<!-- mapsync:plan -->'))!;
     expect(posted.body).toContain('- [ ] 1. Search for');
+    // The clicks lead the comment once; the folded plugin checklist of writable stores is not repeated.
+    expect(posted.body).not.toContain('<summary>Plugin checklist');
     expect(gfmProblems(posted.body, LINKS)).toEqual([]);
   });
 });

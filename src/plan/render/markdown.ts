@@ -124,7 +124,9 @@ function verdictOf(view: PlanView, store: string): string[] {
   if (view.plan.readOnly && view.errors.length === 0) {
     const clicks = view.plan.summary.remove + view.plan.summary.add;
     if (clicks === 0) return [`**Nothing to click:** the plugin's list (${store}) already matches \`mappings/\`.`];
-    return [`**Merging changes nothing in the plugin's list (${store}):** ${clicks === 1 ? 'this click makes' : `these ${count(clicks)} clicks make`} it match \`mappings/\`, every removal before every addition.`];
+    const these = clicks === 1 ? 'this click in the plugin screen makes' : `these ${count(clicks)} clicks in the plugin screen make`;
+    if (view.mode === 'drift') return [`**The plugin's list (${store}) differs from \`mappings/\`:** ${these} it match again, every removal before every addition.`];
+    return [`**Merging changes nothing in the plugin's list (${store}):** ${these} it match \`mappings/\`, every removal before every addition.`];
   }
   if (view.errors.length > 0) {
     return ['> [!CAUTION]', `> **Merging applies nothing:** the plan has ${plural(view.errors.length, 'error')} (users the directories do not know). Fix them and push again.`];
