@@ -2,6 +2,7 @@
 // scripts/layers.cjs over src/ (no import up a layer, none between siblings above the ground, no
 // file circle, every part placed), plus circles between the top-level parts, which the cruiser
 // does not see. The same guard is run over a tiny tree with bad imports, to show it can fail.
+import { readdirSync } from 'node:fs';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,9 @@ interface Verdict {
   violations: string[];
   /** Circles between the top-level parts of src/, each as "a → b → a". */
   partCircles: string[];
+  /** Files of src/ read, and the imports between them that were resolved (a guard that read nothing proves nothing). */
+  files: number;
+  imports: number;
 }
 
 /** The top-level part of a path under src/: "src/crm/index.ts" → "crm/", "src/model.ts" → "model.ts". */
@@ -75,25 +79,25 @@ function circlesBetweenParts(result: ICruiseResult): string[] {
 /** Runs the guard over `root`/src with the layers of `root`/docs/architecture.md. */
 async function guard(root: string): Promise<Verdict> {
   const { forbidden } = configFor(root);
-  const cwd = process.cwd();
-  // The cruiser resolves against the working directory; the tsconfig makes `./x.js` find x.ts.
-  process.chdir(root);
-  try {
-    const { output } = await cruise(['src'], { ...options, validate: true, ruleSet: { forbidden } as never, baseDir: root, outputType: 'json' });
-    const result = (typeof output === 'string' ? JSON.parse(output) : output) as ICruiseResult;
-    return {
-      violations: result.summary.violations.map((v) => `${v.rule.name}: ${v.from} → ${v.to}`).sort(),
-      partCircles: circlesBetweenParts(result),
-    };
-  } finally {
-    process.chdir(cwd);
-  }
+  // baseDir, not process.chdir: the test may run in a worker thread, where chdir is not allowed.
+  const { output } = await cruise(['src'], { ...options, validate: true, ruleSet: { forbidden } as never, baseDir: root, outputType: 'json' });
+  const result = (typeof output === 'string' ? JSON.parse(output) : output) as ICruiseResult;
+  return {
+    violations: result.summary.violations.map((v) => `${v.rule.name}: ${v.from} → ${v.to}`).sort(),
+    partCircles: circlesBetweenParts(result),
+    files: result.modules.filter((m) => m.source.startsWith('src/')).length,
+    imports: result.modules.flatMap((m) => m.dependencies).filter((d) => d.resolved.startsWith('src/')).length,
+  };
 }
 
 describe('the layers of docs/architecture.md', () => {
   it('hold over src/: no import up a layer or across a floor, no circle between files or parts, every part placed', async () => {
-    const verdict = await guard(REPO_ROOT);
-    expect(verdict).toEqual({ violations: [], partCircles: [] });
+    const { violations, partCircles, files, imports } = await guard(REPO_ROOT);
+    expect({ violations, partCircles }).toEqual({ violations: [], partCircles: [] });
+    // Every .ts file under src/ was read and its relative `./x.js` imports resolved to the .ts files.
+    const onDisk = readdirSync(join(REPO_ROOT, 'src'), { recursive: true }).filter((f) => String(f).endsWith('.ts')).length;
+    expect(files).toBe(onDisk);
+    expect(imports).toBeGreaterThan(3 * files);
   }, 180_000);
 
   it('fail a tree that imports up a layer, across a floor, round a circle, or from an unplaced part', async () => {
