@@ -122,6 +122,15 @@ describe('mapsync init', () => {
     expect(init.stdout).toContain('left alone mappings/example.yaml: it exists');
     expect(await readFile(join(dir, 'mappings/example.yaml'), 'utf8')).toBe('mappings: []\n');
 
+    // The read-only stores of the plugin's own list are fine choices; a file store needs its path.
+    const share = await emptyProject();
+    expect((await runCli(['init', '--store', 'plugin-share'], { cwd: share })).code).toBe(0);
+    expect(parse(await readFile(join(share, 'mapsync.config.yaml'), 'utf8'))).toEqual({ crm: 'salesforce', store: 'plugin-share' });
+    const noPath = await emptyProject();
+    const bare = await runCli(['init', '--store', 'file'], { cwd: noPath });
+    expect(bare.code).toBe(1);
+    expect(bare.stderr).toContain('error: --store file: not a store init can set up');
+
     const other = await emptyProject();
     const wrong = await runCli(['init', '--crm', 'dynamics', '--store', 'salesforce'], { cwd: other });
     expect(wrong.code).toBe(1);

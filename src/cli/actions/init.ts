@@ -15,14 +15,15 @@ export interface InitOptions {
   actionRef?: string;
 }
 
-/** The stores a repository can apply to; the CRM store must be the chosen CRM's. */
+/** The stores a repository can be set up with (writable ones and the plugin list's read-only ones); the CRM store must be the chosen CRM's. */
 function checkStore(store: string, crm: CrmName): void {
   const { kind, argument } = parseStoreSpec(store);
-  if (kind === 'file' && argument) return;
-  if (kind === 'outreach' || kind === crm) return;
+  if ((kind === 'file' || kind === 'plugin-export') && argument) return;
+  // plugin-share reads the plugin's own list (read-only: apply keeps the clicks in an issue).
+  if (kind === 'outreach' || kind === 'plugin-share' || kind === crm) return;
   const other = CRM_NAMES.find((name) => name !== crm);
   if (kind === other) throw new MapsyncError(`--store ${store} does not go with --crm ${crm}`, { hint: `use --store ${crm}, --store outreach or --store file:PATH, or --crm ${kind}` });
-  throw new MapsyncError(`--store ${store}: not a store init can set up`, { hint: `use file:PATH, ${crm} or outreach` });
+  throw new MapsyncError(`--store ${store}: not a store init can set up`, { hint: `use file:PATH, ${crm}, outreach, plugin-share or plugin-export:PATH` });
 }
 
 export const runInit: CommandRunner<InitOptions> = async (options, context) => {
