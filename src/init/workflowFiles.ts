@@ -52,9 +52,21 @@ function secretsEnv(crms: readonly CrmName[], indent: string): string {
   return lines.map((l) => indent + l).join('\n');
 }
 
-const QUEUE = `# One queue for everything that reads or writes the live store (plan, apply, drift): a plan or a
-# drift never reads a half-applied store, two applies never overlap, and \`queue: max\` keeps every
-# waiting run in order instead of cancelling the one already waiting.`;
+/**
+ * The one queue for everything that reads or writes the live store, the same in every workflow
+ * (its group name is what keeps plan, apply and drift apart), indented for a job or the top level.
+ */
+function liveStoreQueue(indent: string): string {
+  return [
+    '# One queue for everything that reads or writes the live store (plan, apply, drift): a plan or a',
+    '# drift never reads a half-applied store, two applies never overlap, and `queue: max` keeps every',
+    '# waiting run in order instead of cancelling the one already waiting.',
+    'concurrency:',
+    '  group: mapsync-live-store',
+    '  cancel-in-progress: false',
+    '  queue: max',
+  ].map((line) => indent + line).join('\n');
+}
 
 /** The checkout steps of the plan job: the pull request, or (mapsync's own repository) the base branch's action and the pull request's files beside it. */
 function planCheckout(o: WorkflowOptions): string {
@@ -111,11 +123,7 @@ jobs:
     name: Validate and plan
     runs-on: ubuntu-latest
     timeout-minutes: 15
-    ${QUEUE.split('\n').join('\n    ')}
-    concurrency:
-      group: mapsync-live-store
-      cancel-in-progress: false
-      queue: max
+${liveStoreQueue('    ')}
     permissions:
       contents: read
       pull-requests: write # the plan comment
@@ -206,11 +214,7 @@ ${watched(o)}
 
 permissions: {}
 
-${QUEUE}
-concurrency:
-  group: mapsync-live-store
-  cancel-in-progress: false
-  queue: max
+${liveStoreQueue('')}
 
 jobs:
   apply:
@@ -298,11 +302,7 @@ on:
 
 permissions: {}
 
-${QUEUE}
-concurrency:
-  group: mapsync-live-store
-  cancel-in-progress: false
-  queue: max
+${liveStoreQueue('')}
 
 jobs:
   drift:
