@@ -2,9 +2,9 @@
 // where applying starts (checkPlanIsApplicable) refuses it with this error, which carries the
 // plan so that `apply --github-issue` can turn it into the clicks issue instead.
 import { MapsyncError } from '../errors.js';
+import { count } from '../markdown/escape.js';
 import type { Plan } from '../model.js';
 
-const count = (n: number) => n.toLocaleString('en-US');
 const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;
 
 export class ReadOnlyStoreRefusal extends MapsyncError {

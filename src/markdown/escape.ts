@@ -67,9 +67,15 @@ export function link(label: string, href: string): string {
   return `[${label}](${url(href)})`;
 }
 
-/** The one number format: 20,000. */
+/**
+ * The one number format: 20,000 (what en-US's toLocaleString writes). Whole numbers are grouped
+ * here, not by Intl: the first toLocaleString of a run loads ICU's locale data, some 20 ms of
+ * every validate and plan (docs/benchmarks.md, Start-up).
+ */
 export function count(n: number): string {
-  return n.toLocaleString('en-US');
+  if (!Number.isSafeInteger(n) || Object.is(n, -0)) return n.toLocaleString('en-US');
+  const grouped = String(Math.abs(n)).replace(/\B(?=(\d{3})+$)/g, ',');
+  return n < 0 ? `-${grouped}` : grouped;
 }
 
 /** "1 change", "20,000 changes". */

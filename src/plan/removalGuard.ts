@@ -4,6 +4,7 @@
 // --force. Everything it needs is in a plan's summary, so apply can re-check a saved plan against
 // the current settings.
 import type { SafetyConfig } from '../config.js';
+import { count } from '../markdown/escape.js';
 import type { Plan, PlanSummary, Warning } from '../model.js';
 
 export interface RemovalCheck {
@@ -36,7 +37,7 @@ export function removalGuard(summary: PlanSummary, safety: SafetyConfig): Warnin
     code: 'unsafe-removals',
     message:
       `Too many removals: ${percent(check.fraction)} is over ${percent(safety.maxRemovalFraction)} ` +
-      `(${check.removes.toLocaleString('en-US')} of ${check.existing.toLocaleString('en-US')}); apply needs --force`,
+      `(${count(check.removes)} of ${count(check.existing)}); apply needs --force`,
   };
 }
 

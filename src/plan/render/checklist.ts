@@ -5,6 +5,7 @@
 // exactly the clicks, and the next drift run checks them. Plain text (no Markdown): it is printed
 // to terminals and folded into the PR comment as is.
 import type { Change, Plan, RemoveChange, AddChange } from '../../model.js';
+import { count } from '../../markdown/escape.js';
 import { groupChanges } from './changeGroups.js';
 import { hasChanges, hasErrors, oneLine } from './describe.js';
 import { leadingFacts } from './readOnly.js';
@@ -15,7 +16,6 @@ export const PLUGIN_SCREENS = [
   'Enhanced CRM Sync: CRM Sync → User object mapping → Mappings',
 ] as const;
 
-const count = (n: number) => n.toLocaleString('en-US');
 const plural = (n: number, one: string, many: string) => `${count(n)} ${n === 1 ? one : many}`;
 
 /** The names the live store or the directories gave the two users (what the plugin's dropdowns show). */

@@ -1,12 +1,13 @@
 // The plain-text pieces every renderer shares: one-line data, the one number format and the
 // headline counts (a replace is counted once, not again as an add and a remove).
 import type { Plan } from '../../model.js';
+import { count } from '../../markdown/escape.js';
 import { countReplaces } from './changeGroups.js';
 
 export { oneLine } from '../../oneLine.js';
 
 /** The one number format, in every body: 20,000. */
-export const count = (n: number) => n.toLocaleString('en-US');
+export { count };
 
 const plural = (n: number, one: string, many: string) => `${count(n)} ${n === 1 ? one : many}`;
 

@@ -3,7 +3,7 @@
 import type { Colors } from '../../context.js';
 import type { Plan } from '../../model.js';
 import { renderChecklist } from './checklist.js';
-import { countsLine, driftCountsLine, oneLine } from './describe.js';
+import { count, countsLine, driftCountsLine, oneLine } from './describe.js';
 import { leadingFacts } from './readOnly.js';
 import { alignRows, rowOf } from './lines.js';
 import type { Mode } from './view.js';
@@ -26,7 +26,7 @@ export function renderText(plan: Plan, options: TextOptions): string {
   }
 
   if (view.errors.length > 0) {
-    out.push(c.red(c.bold(`Errors (${view.errors.length.toLocaleString('en-US')}) — this plan cannot be applied:`)));
+    out.push(c.red(c.bold(`Errors (${count(view.errors.length)}) — this plan cannot be applied:`)));
     for (const e of view.errors) out.push(`  ${e.file}:${e.line}:${e.column}: ${c.red('error')}: ${oneLine(e.message)} [${e.code}]`);
     out.push('');
   }
@@ -43,7 +43,7 @@ export function renderText(plan: Plan, options: TextOptions): string {
     out.push('');
   }
   if (view.warnings.length > 0) {
-    out.push(c.yellow(c.bold(`Warnings (${view.warnings.length.toLocaleString('en-US')}):`)));
+    out.push(c.yellow(c.bold(`Warnings (${count(view.warnings.length)}):`)));
     for (const w of view.warnings) out.push(`  ${c.yellow('!')} ${c.yellow(w.code)}: ${oneLine(w.message)}`);
     out.push('');
   }
