@@ -111,6 +111,10 @@ describe('plugin-export: reading the users CSV', () => {
     const badId = await runCli(['plan'], { cwd: dir });
     expect(badId.code).toBe(1);
     expect(badId.stderr).toMatch(/^error: users\.csv:3: "4x2" in column "ID" is not an Outreach user ID \(a whole number >= 1\)$/m);
+    // JSON stays JSON, with the file and the row.
+    const json = await runCli(['plan', '--format', 'json'], { cwd: dir });
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout).errors).toEqual([{ code: 'plugin-export-invalid', message: expect.stringContaining('"4x2"'), file: 'users.csv', line: 3 }]);
 
     // A Salesforce ID whose prefix is not a user's is refused, located.
     await writeFile(join(dir, 'users.csv'), `ID,User External ID\n42,${field('0035e00000AbCdE')}\n`);

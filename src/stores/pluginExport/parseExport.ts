@@ -49,8 +49,12 @@ export interface ParsedExport {
 
 const normalise = (header: string) => header.trim().replace(/\s+/g, ' ').toLowerCase();
 
-function exportError(message: string, hint?: string): MapsyncError {
-  return new MapsyncError(message, { code: 'plugin-export-invalid', hint });
+const CODE = 'plugin-export-invalid';
+
+/** One line; with `at`, `--format json` also gets the file and the row (as `line`). */
+function exportError(message: string, hint?: string, at?: { file: string; row: number }): MapsyncError {
+  const details = at ? [{ code: CODE, message, file: at.file, line: at.row }] : undefined;
+  return new MapsyncError(message, { code: CODE, hint, ...(details ? { details } : {}) });
 }
 
 /** Which column index holds each key; undefined for optional columns the file does not have. */
@@ -133,10 +137,10 @@ export function parseExport(text: string, shown: string, columns: PluginExportCo
     const id = Number(rawId);
     if (!/^\d+$/.test(rawId) || !Number.isSafeInteger(id) || id < 1) {
       throw exportError(`${where()}: ${JSON.stringify(rawId)} in column ${headerOf('outreachUserId')} is not an Outreach user ID (a whole number >= 1)`,
-        'fix that row, or export the users CSV again');
+        'fix that row, or export the users CSV again', { file: shown, row });
     }
     const earlier = seen.get(id);
-    if (earlier !== undefined) throw exportError(`${where()}: Outreach user ${id} is also on row ${earlier}: the export lists each user once`, 'export the users CSV again');
+    if (earlier !== undefined) throw exportError(`${where()}: Outreach user ${id} is also on row ${earlier}: the export lists each user once`, 'export the users CSV again', { file: shown, row });
     seen.set(id, row);
 
     const rawCrm = cell(record, 'crmUserId')!;
@@ -148,14 +152,14 @@ export function parseExport(text: string, shown: string, columns: PluginExportCo
       else if (checked.problem.suggestion !== undefined && checked.problem.code === 'crm-id-checksum') crmUserId = checked.problem.suggestion;
       else {
         throw exportError(`${where()}: column ${headerOf('crmUserId')}: ${checked.problem.message}`,
-          checked.problem.hint ?? `the column should hold ${crm.idExample}, or be empty for a user the plugin does not map`);
+          checked.problem.hint ?? `the column should hold ${crm.idExample}, or be empty for a user the plugin does not map`, { file: shown, row });
       }
     }
 
     const rawLocked = cell(record, 'locked');
     const locked = rawLocked === undefined ? false : LOCKED.get(rawLocked.toLowerCase());
     if (locked === undefined) {
-      throw exportError(`${where()}: ${JSON.stringify(rawLocked)} in column ${headerOf('locked')} is not true or false`, 'fix that row, or export the users CSV again');
+      throw exportError(`${where()}: ${JSON.stringify(rawLocked)} in column ${headerOf('locked')} is not true or false`, 'fix that row, or export the users CSV again', { file: shown, row });
     }
     // A line break typed into a name cell is still one name: names are shown on one line.
     const name = (cell(record, 'name') || [cell(record, 'firstName'), cell(record, 'lastName')].filter(Boolean).join(' ')).replace(/\s+/g, ' ');
