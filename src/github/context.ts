@@ -9,7 +9,10 @@ export interface GitHubContext {
   repo: string;
   /** REST API base without a trailing slash (GitHub Enterprise and tests change it). */
   apiUrl: string;
-  /** The commit the plan was made for: the PR head when known, else GITHUB_SHA. */
+  /**
+   * The commit the plan was made for: the PR head when known (a pull_request run's
+   * pull_request.head.sha, or a workflow_run run's workflow_run.head_sha), else GITHUB_SHA.
+   */
   sha?: string;
   /** The web address of the GitHub server (for links to commits). */
   serverUrl: string;
@@ -43,6 +46,22 @@ function readEvent(env: NodeJS.ProcessEnv): Record<string, unknown> | undefined 
   }
 }
 
+/**
+ * The pull request's head commit from the event payload. A workflow_run run (the plan that a
+ * pull request's checks start) runs on the default branch, so GITHUB_SHA is the default branch's
+ * commit; the commit it was started for is workflow_run.head_sha, which GitHub sets, not the PR.
+ */
+function eventHeadSha(event: unknown): string | undefined {
+  const sha = get(event, 'pull_request', 'head', 'sha') ?? get(event, 'workflow_run', 'head_sha');
+  return typeof sha === 'string' ? sha : undefined;
+}
+
+/** A workflow_run run: the pull request's number and files came from an artifact, which is data to check. */
+export function isWorkflowRun(github: GitHubContext): boolean {
+  const run = get(github.event, 'workflow_run');
+  return run !== null && typeof run === 'object';
+}
+
 function get(object: unknown, ...keys: string[]): unknown {
   let current = object;
   for (const key of keys) {
@@ -72,8 +91,7 @@ export function readGitHubContext(env: NodeJS.ProcessEnv): GitHubContext {
   const apiUrl = (nonEmpty(env.GITHUB_API_URL) ?? DEFAULT_API_URL).replace(/\/+$/, '');
   if (!/^https?:\/\//.test(apiUrl)) throw new MapsyncError(`GITHUB_API_URL must be an http(s) URL, got "${apiUrl}"`);
   const event = readEvent(env);
-  const headSha = get(event, 'pull_request', 'head', 'sha');
-  const sha = typeof headSha === 'string' ? headSha : nonEmpty(env.GITHUB_SHA);
+  const sha = eventHeadSha(event) ?? nonEmpty(env.GITHUB_SHA);
   const serverUrl = (nonEmpty(env.GITHUB_SERVER_URL) ?? 'https://github.com').replace(/\/+$/, '');
   const runId = nonEmpty(env.GITHUB_RUN_ID);
   const writeGap = nonEmpty(env.MAPSYNC_GITHUB_WRITE_GAP_MS);
@@ -113,10 +131,10 @@ export function readGitHubContextForLinks(env: NodeJS.ProcessEnv): { sha?: strin
   const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(nonEmpty(env.GITHUB_REPOSITORY) ?? '');
   const serverUrl = (nonEmpty(env.GITHUB_SERVER_URL) ?? 'https://github.com').replace(/\/+$/, '');
   if (!match) return { serverUrl, owner: '', repo: '' };
-  const headSha = get(readEvent(env), 'pull_request', 'head', 'sha');
+  const headSha = eventHeadSha(readEvent(env));
   const runId = nonEmpty(env.GITHUB_RUN_ID);
   return {
-    sha: typeof headSha === 'string' ? headSha : nonEmpty(env.GITHUB_SHA),
+    sha: headSha ?? nonEmpty(env.GITHUB_SHA),
     serverUrl,
     owner: match[1]!,
     repo: match[2]!,

@@ -9,6 +9,7 @@ import { createGitHubClient, withGitHub, type GitHubClient } from './client.js';
 import { readGitHubContext, resolvePullRequest, type GitHubContext } from './context.js';
 import { BODY_LIMIT } from './limits.js';
 import { fullPlanSentence, type FullPlanPlace } from './markdown.js';
+import { checkPullRequestHead } from './pullRequestHead.js';
 import { PLAN_MARKER, renderPlanComment, renderPlanFailureMarkdown } from './planMarkdown.js';
 
 /** Headroom under GitHub's limit, so redaction or a counting difference can never tip us over. */
@@ -76,6 +77,7 @@ export async function publishPlanComment(args: PublishPlanArgs): Promise<void> {
   const github = readGitHubContext(context.env);
   const issueNumber = resolvePullRequest(args.pr, github);
   const octokit = createGitHubClient(github, context.log);
+  await checkPullRequestHead(octokit, github, issueNumber);
   const render = (appendix: string[] | undefined) => renderPlanComment(plan, github, { budget: COMMENT_BUDGET, fullPlan: fullPlanSentence(github, args.fullPlanIn), appendix });
   let comment = render(args.appendix);
   if (comment.truncated && args.appendixWhenCut) comment = render(args.appendixWhenCut);
@@ -96,6 +98,7 @@ export async function publishPlanFailure(args: { message: string; errors?: reado
   const github = readGitHubContext(context.env);
   const issueNumber = resolvePullRequest(args.pr, github);
   const octokit = createGitHubClient(github, context.log);
+  await checkPullRequestHead(octokit, github, issueNumber);
   const body = redact(renderPlanFailureMarkdown(args.message, args.errors ?? [], github), context.env);
   await upsertPlanComment(octokit, github, issueNumber, body, context.log);
 }

@@ -30,6 +30,8 @@ export interface FakePull {
   merged: boolean;
   /** The head commit at the time of the last change (GitHub's `head.sha`). */
   headSha: string;
+  /** `owner/repo` of a fork's head (GitHub's `head.repo.full_name`), null once the fork is deleted; default: this repository. */
+  headRepo?: string | null;
 }
 
 export interface GitDatabase {
@@ -155,7 +157,12 @@ export function gitRoutes(db: GitDatabase, ctx: RouteContext): {
       labels: issue.labels.map((name) => ({ name, color: ctx.labels.get(name)?.color ?? 'ededed' })),
       html_url: `https://github.com/${ctx.owner}/${ctx.repo}/pull/${p.number}`,
       url: `${repoUrl()}/pulls/${p.number}`,
-      head: { ref: p.head, label: `${ctx.owner}:${p.head}`, sha: db.refs.get(`refs/heads/${p.head}`) ?? p.headSha },
+      head: {
+        ref: p.head,
+        label: `${ctx.owner}:${p.head}`,
+        sha: db.refs.get(`refs/heads/${p.head}`) ?? p.headSha,
+        repo: p.headRepo === null ? null : { full_name: p.headRepo ?? `${ctx.owner}/${ctx.repo}` },
+      },
       base: { ref: p.base, label: `${ctx.owner}:${p.base}`, sha: db.refs.get(`refs/heads/${p.base}`) },
     };
   };
