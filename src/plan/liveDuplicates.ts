@@ -6,37 +6,44 @@ import type { CrmUserId, LiveMapping, OutreachUserId, Warning } from '../model.j
 import { comparePairs, pairKey } from './order.js';
 
 export function findLiveDuplicates(mappings: readonly LiveMapping[]): Warning[] {
-  // First pass: one number or ID per user and no strings built, since duplicates are rare.
-  const firstOutreachOf = new Map<CrmUserId, OutreachUserId>();
-  const firstCrmOf = new Map<OutreachUserId, CrmUserId>();
-  const crmDuplicated = new Set<CrmUserId>();
-  const outreachDuplicated = new Set<OutreachUserId>();
-  let anyRepeat = false;
-  for (const m of mappings) {
-    const outreach = firstOutreachOf.get(m.crmUserId);
-    if (outreach === undefined) firstOutreachOf.set(m.crmUserId, m.outreachUserId);
-    else if (outreach === m.outreachUserId) anyRepeat = true;
-    else crmDuplicated.add(m.crmUserId);
-    const crm = firstCrmOf.get(m.outreachUserId);
-    if (crm === undefined) firstCrmOf.set(m.outreachUserId, m.crmUserId);
-    else if (crm !== m.crmUserId) outreachDuplicated.add(m.outreachUserId);
-  }
-  if (!anyRepeat && crmDuplicated.size === 0 && outreachDuplicated.size === 0) return [];
-
-  // Second pass, only over the users involved: list each one's distinct partners.
+  // Sorted copies of the list (references only) put every user's mappings side by side: at
+  // 100,000 mappings, two arrays cost far less than a Map per side, and duplicates are rare.
+  const byCrm = [...mappings].sort(comparePairs);
   const outreachIdsOf = new Map<CrmUserId, OutreachUserId[]>();
-  const crmIdsOf = new Map<OutreachUserId, CrmUserId[]>();
-  const seen = new Set<string>();
   const repeated = new Map<string, LiveMapping>();
-  for (const m of mappings) {
-    const involved = anyRepeat || crmDuplicated.has(m.crmUserId) || outreachDuplicated.has(m.outreachUserId);
-    if (!involved) continue;
-    const key = pairKey(m);
-    if (seen.has(key)) { repeated.set(key, m); continue; }
-    seen.add(key);
-    if (crmDuplicated.has(m.crmUserId)) push(outreachIdsOf, m.crmUserId, m.outreachUserId);
-    if (outreachDuplicated.has(m.outreachUserId)) push(crmIdsOf, m.outreachUserId, m.crmUserId);
+  for (let start = 0; start < byCrm.length;) {
+    let end = start + 1;
+    while (end < byCrm.length && byCrm[end]!.crmUserId === byCrm[start]!.crmUserId) end++;
+    if (end - start > 1) {
+      // One CRM user's mappings, by Outreach id: equal neighbours are a pair held twice.
+      const ids: OutreachUserId[] = [];
+      for (let i = start; i < end; i++) {
+        const m = byCrm[i]!;
+        if (i > start && byCrm[i - 1]!.outreachUserId === m.outreachUserId) repeated.set(pairKey(m), m);
+        else ids.push(m.outreachUserId);
+      }
+      if (ids.length > 1) outreachIdsOf.set(byCrm[start]!.crmUserId, ids);
+    }
+    start = end;
   }
+  byCrm.length = 0;
+
+  const byOutreach = [...mappings].sort((a, b) => a.outreachUserId - b.outreachUserId || compareText(a.crmUserId, b.crmUserId));
+  const crmIdsOf = new Map<OutreachUserId, CrmUserId[]>();
+  for (let start = 0; start < byOutreach.length;) {
+    let end = start + 1;
+    while (end < byOutreach.length && byOutreach[end]!.outreachUserId === byOutreach[start]!.outreachUserId) end++;
+    if (end - start > 1) {
+      const ids: CrmUserId[] = [];
+      for (let i = start; i < end; i++) {
+        const id = byOutreach[i]!.crmUserId;
+        if (i === start || byOutreach[i - 1]!.crmUserId !== id) ids.push(id);
+      }
+      if (ids.length > 1) crmIdsOf.set(byOutreach[start]!.outreachUserId, ids);
+    }
+    start = end;
+  }
+  if (outreachIdsOf.size === 0 && crmIdsOf.size === 0 && repeated.size === 0) return [];
 
   const warnings: Warning[] = [];
   for (const [crmUserId, ids] of outreachIdsOf) {
@@ -66,12 +73,6 @@ export function findLiveDuplicates(mappings: readonly LiveMapping[]): Warning[] 
     });
   }
   return warnings.sort((a, b) => comparePairs(a as Required<Warning>, b as Required<Warning>) || compareText(a.message, b.message));
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }
 
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
