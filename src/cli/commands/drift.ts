@@ -11,7 +11,7 @@ export function registerDrift(program: Command): void {
     .option('--store <spec>', 'live store: file:PATH, salesforce or outreach (default: config, then file:.mapsync/live.json)')
     .option('--dir <dir>', 'folder of desired-state YAML (default: mappings)')
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
-    .option('--github-issue', 'open, update or close the `mapping-drift` issue')
+    .option('--github-issue', 'open, update or close the `mapping-drift` issue (on a read-only store: the `mapsync-clicks` issue, closed once the plugin list matches)')
     .option('--github-pr', 'keep one pull request from mapsync/suggestions with the edits `mapsync suggest --write` would make (closed when none remain)')
     .addHelpText('after', '\nExit codes: 0 in sync · 2 drift · 1 error\n')
     .action(lazyAction<DriftOptions>(async () => (await import('../actions/drift.js')).runDrift));
