@@ -248,6 +248,18 @@ describe('plan --store plugin-share over the SQL API\'s answers', () => {
   });
 });
 
+describe('freshness without mappings', () => {
+  it('is the latest change among the users read when the plugin maps nobody', async () => {
+    const users = [shareUser(1, { DML_AT: 1764000000 }), shareUser(2, { DML_AT: 1764500000 }), shareUser(3, { O_ID: '999', DML_AT: 1769999999 })];
+    const { run } = await setupShare({ users, pluginMappings: [userMapping(1, crmId(1), { ENABLED_AT: null, DML_AT: 1768888888 })] }, cleanups);
+    const result = await run(['plan', '--format', 'json']);
+    expect(result.code).toBe(0);
+    const plan = JSON.parse(result.stdout);
+    expect(plan.summary.unchanged).toBe(0);
+    expect(plan.asOf).toBe(new Date(1764500000 * 1000).toISOString());
+  });
+});
+
 describe('the org, the settings and the environment', () => {
   it('reads the one org the share holds when pluginShare.orgId is omitted, in one statement', async () => {
     const { fake, run } = await setupShare({

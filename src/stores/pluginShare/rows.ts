@@ -37,7 +37,7 @@ export function readShareResult(result: ResultSet, crm: CrmIdRules): ShareConten
   const users = new Map<OutreachUserId, OutreachUser>();
   const orgs = new Set<string>();
   const mappingRows: (string | null)[][] = [];
-  let usersLatest: number | undefined;
+  const userTimes: (string | null | undefined)[] = [];
   for (const row of result.rows) {
     const kind = row[at.ROW_KIND];
     if (kind === ROW_KIND.mapping) {
@@ -50,7 +50,7 @@ export function readShareResult(result: ResultSet, crm: CrmIdRules): ShareConten
       const user: OutreachUser = { id: Number(id[1]), name: fullName(row[at.FIRST_NAME], row[at.LAST_NAME]), locked: false };
       if (email) user.email = email;
       users.set(user.id, user);
-      usersLatest = latest(usersLatest, parseSnowflakeTimestamp(row[at.DML_AT]));
+      userTimes.push(row[at.DML_AT]);
     } else if (kind === ROW_KIND.org) {
       const org = row[at.ORG_ID];
       if (typeof org === 'string' && org !== '') orgs.add(org);
@@ -95,7 +95,8 @@ export function readShareResult(result: ResultSet, crm: CrmIdRules): ShareConten
     mappings.push(mapping);
   }
   mappings.sort((a, b) => a.outreachUserId - b.outreachUserId || (a.crmUserId < b.crmUserId ? -1 : a.crmUserId > b.crmUserId ? 1 : 0));
-  const freshest = mappingsLatest ?? usersLatest;
+  // The users' times are only the fallback, read when no mapping row was counted.
+  const freshest = mappingsLatest ?? (mappingRows.length === 0 ? userTimes.reduce<number | undefined>((at, t) => latest(at, parseSnowflakeTimestamp(t)), undefined) : undefined);
   return {
     mappings,
     warnings,
