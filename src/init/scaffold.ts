@@ -6,7 +6,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { CONFIG_FILE } from '../config.js';
 import type { CrmName } from '../crm/index.js';
 import { configFile, EXAMPLE_MAPPING_FILE, exampleMappingFile, GITIGNORE_HEADER, GITIGNORE_LINES } from './projectFiles.js';
-import { applyWorkflow, driftWorkflow, planWorkflow, WORKFLOW_FILES } from './workflowFiles.js';
+import { applyWorkflow, checkWorkflow, driftWorkflow, planWorkflow, WORKFLOW_FILES } from './workflowFiles.js';
 
 export interface ScaffoldOptions {
   projectDir: string;
@@ -30,10 +30,11 @@ export interface ScaffoldResult {
 export function plannedFiles(o: ScaffoldOptions): { path: string; text: string }[] {
   const mappingsAbs = join(o.projectDir, o.mappingsDir);
   const schemaRef = relative(mappingsAbs, o.schemaPath).split(sep).join('/');
-  const workflow = { action: o.action, crms: [o.crm] };
+  const workflow = { action: o.action, crms: [o.crm], mappingsDir: o.mappingsDir };
   return [
     { path: `${o.mappingsDir}/${EXAMPLE_MAPPING_FILE}`, text: exampleMappingFile(o.crm, schemaRef) },
     { path: CONFIG_FILE, text: configFile(o.crm, o.store) },
+    { path: WORKFLOW_FILES.check, text: checkWorkflow(workflow) },
     { path: WORKFLOW_FILES.plan, text: planWorkflow(workflow) },
     { path: WORKFLOW_FILES.apply, text: applyWorkflow(workflow) },
     { path: WORKFLOW_FILES.drift, text: driftWorkflow(workflow) },

