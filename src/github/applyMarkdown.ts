@@ -17,7 +17,9 @@ export type ApplyReport =
   /** The engine ran: `outcome.results` is empty when there was nothing to change. */
   | { kind: 'applied'; plan: Plan; outcome: ApplyOutcome }
   /** apply stopped with an error before or while applying (stale or unsafe plan, store unreachable…). */
-  | { kind: 'stopped'; message: string; hint?: string; store?: string };
+  | { kind: 'stopped'; message: string; hint?: string; store?: string }
+  /** A read-only store (the plugin's own list): nothing written; the clicks are kept in the issue. */
+  | { kind: 'clicks'; plan: Plan; issueUrl?: string };
 
 export interface ApplyLinks {
   sha?: string;
@@ -50,6 +52,13 @@ function tally(outcome: ApplyOutcome): { made: number; added: number; removed: n
 export function renderApplyComment(report: ApplyReport, links: ApplyLinks): string {
   const out = [APPLY_MARKER];
   const runLink = links.runUrl ? `[workflow run](${links.runUrl})` : 'workflow run';
+  if (report.kind === 'clicks') {
+    const clicks = report.plan.summary.remove + report.plan.summary.add;
+    const issue = report.issueUrl ? `[the \`mapsync-clicks\` issue](${report.issueUrl})` : 'the open `mapsync-clicks` issue';
+    out.push(`### 🖱️ mapsync apply: ${plural(clicks, 'click')} to make in the CRM plugin screen`, '', facts(links, report.plan.store), '');
+    out.push(`Nothing was written: ${inlineCode(report.plan.store)} is the CRM plugin's own mapped-user list, which has no write API. The clicks that make it match \`mappings/\` are in ${issue}; the next drift run checks them and closes it.`);
+    return out.join('\n') + '\n';
+  }
   if (report.kind === 'stopped') {
     out.push('### ❌ mapsync apply stopped', '', facts(links, report.store), '');
     out.push(`apply stopped with: ${inlineCode(report.message)}`);

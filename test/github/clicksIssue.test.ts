@@ -108,6 +108,22 @@ describe('the clicks loop: apply --github-issue, then drift --github-issue', () 
     for (const r of [first, second, midway, done, quiet]) expect(r.stdout + r.stderr).not.toContain(TOKEN);
   });
 
+  it("the apply workflow's step (saved plan, --github-comment --github-issue) tells the merged pull request where the clicks are", async () => {
+    const dir = await project([ada, grace], mappingsYaml([{ crm: userId(1), outreach: 42 }]));
+    const env = await actionsEnv(dir, github.url);
+    const pr = github.commitPulls.seedMergedPull(env.GITHUB_SHA!, { title: 'Drop Grace' });
+    expect((await runCli(['plan', '--out', 'mapsync-plan.json'], { cwd: dir })).code).toBe(0);
+    const result = await runCli(['apply', 'mapsync-plan.json', '--github-comment', '--github-issue'], { cwd: dir, env });
+    expect(result.code, result.stderr).toBe(0);
+    expect(openClicks()).toHaveLength(1);
+    const [comment] = github.commentsOn(pr.number);
+    expect(comment!.body).toMatch(/^<!-- mapsync:apply -->\n### 🖱️ mapsync apply: 1 click to make in the CRM plugin screen/);
+    expect(comment!.body).toContain('Nothing was written: `plugin-export:users.csv` is the CRM plugin\'s own mapped-user list, which has no write API.');
+    expect(comment!.body).toContain(`[the \`mapsync-clicks\` issue](https://github.com/acme/crm-mappings/issues/${openClicks()[0]!.number})`);
+    expect(gfmProblems(comment!.body, LINKS)).toEqual([]);
+    expect(existsSync(join(dir, '.mapsync'))).toBe(false);
+  });
+
   it('apply --github-issue with nothing to click closes an open clicks issue', async () => {
     const dir = await project([ada], mappingsYaml([{ crm: userId(1), outreach: 42 }]));
     const env = await actionsEnv(dir, github.url);

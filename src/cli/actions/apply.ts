@@ -97,7 +97,7 @@ async function keepClicksIssue(refusal: ReadOnlyStoreRefusal, options: ApplyOpti
   context.print(`${line}\n`);
   const issueRef = kept.url ? link(`the ${code(CLICKS_LABEL)} issue`, kept.url) : `the open ${code(CLICKS_LABEL)} issue`;
   await appendStepSummary(`### mapsync apply\n\n${text(`Not applied: ${refusal.plan.store} is the CRM plugin's own list, which has no write API; the clicks that make it match mappings/ are in`)} ${issueRef}.\n`, context.env).catch(() => undefined);
-  if (options.githubComment) await commentOutcome({ kind: 'stopped', message: line, store: refusal.plan.store }, context);
+  if (options.githubComment) await commentOutcome({ kind: 'clicks', plan: refusal.plan, ...(kept.url ? { issueUrl: kept.url } : {}) }, context);
   return 0;
 }
 
