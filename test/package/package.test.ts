@@ -5,9 +5,10 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanEnv } from '../helpers/cli.js';
+import { cleanEnv, REPO_ROOT } from '../helpers/cli.js';
 import { node24 } from './node24.js';
 import { packAndInstall, type PackedInstall } from './packedInstall.js';
 
@@ -123,6 +124,45 @@ describe('the npm package', () => {
     expect(debug.code).toBe(1);
     expect(debug.stderr).toMatch(/^error: cannot read config missing\.yaml/m);
     expect(debug.stderr).toMatch(/\n\s+at .*src\/config\.ts:\d+:\d+/);
+  });
+
+  it('keeps lazy loading in the bundle: validate and plan on the file store load no remote client\'s chunk', async () => {
+    // Each heavy library is recognised by a string only its own code holds; the chunks that hold
+    // one must exist (so the check cannot pass vacuously) and must not load for local commands.
+    const bundleDir = join(installed.project, 'node_modules', 'mapsync', 'dist', 'bundle');
+    const markers: Array<[string, string]> = [
+      ['the GitHub client', 'octokit-core.js'],
+      ['dynamics-web-api', 'DynamicsWebApi'],
+      ['libsodium', 'libsodium-wrappers'],
+      ['cli-progress', 'SingleBar'],
+      ['the Salesforce client', '@jsforce/jsforce-node'],
+    ];
+    const heavy = new Map<string, string>();
+    for (const file of (await readdir(bundleDir)).filter((name) => name.endsWith('.js'))) {
+      const text = await readFile(join(bundleDir, file), 'utf8');
+      for (const [name, marker] of markers) if (text.includes(marker)) heavy.set(file, name);
+    }
+    expect(new Set(heavy.values())).toEqual(new Set(markers.map(([name]) => name)));
+    expect(heavy.has('run.js')).toBe(false);
+    await withMappings();
+    for (const command of [['validate'], ['plan']]) {
+      const log = join(installed.project, `loads-${command[0]}.txt`);
+      const recorder = pathToFileURL(join(REPO_ROOT, 'test/helpers/recordLoads.mjs')).href;
+      const { stdout, stderr } = await run(process.execPath, [join(installed.project, 'node_modules', 'mapsync', 'bin', 'mapsync.js'), ...command], {
+        cwd: installed.project,
+        env: cleanEnv({ NODE_OPTIONS: `--import=${recorder}`, MAPSYNC_TEST_LOAD_LOG: log }),
+      });
+      expect(stderr).toBe('');
+      expect(stdout).not.toBe('');
+      const loaded = (await readFile(log, 'utf8')).split('\n').filter(Boolean);
+      expect(loaded.some((url) => url.endsWith('/dist/bundle/run.js'))).toBe(true);
+      const loadedHeavy = loaded.flatMap((url) => {
+        const name = heavy.get(url.split('/').pop() ?? '');
+        return name && url.includes('/dist/bundle/') ? [`${name}: ${url}`] : [];
+      });
+      expect(loadedHeavy, command[0]).toEqual([]);
+      expect(loaded.filter((url) => url.includes('/node_modules/@jsforce/')), command[0]).toEqual([]);
+    }
   });
 
   it('runs on Node 24 (the npm registry\'s build): --version, validate, plan', async (context) => {
