@@ -16,7 +16,7 @@
 //
 // Run by `npm run build` after tsc (it bundles dist/, so files generated there are included).
 import { build } from 'esbuild';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -59,3 +59,29 @@ const result = await build({
 });
 // What went into each file, for `npx esbuild --analyze`-style size checks; not shipped.
 await writeFile(`${root}dist/bundle.meta.json`, JSON.stringify(result.metafile));
+await writeFile(`${outdir}/THIRD-PARTY-LICENSES.txt`, await thirdPartyLicenses(result.metafile));
+
+/**
+ * The bundle carries other projects' code, so it carries their licence notices: for every package
+ * that went into it, its name, version, licence and licence file, as the package ships them.
+ */
+async function thirdPartyLicenses(metafile) {
+  const packages = new Set();
+  for (const input of Object.keys(metafile.inputs)) {
+    const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (match) packages.add(match[1]);
+  }
+  const sections = [];
+  for (const dir of [...packages].sort()) {
+    const info = JSON.parse(await readFile(`${root}${dir}/package.json`, 'utf8'));
+    const files = (await readdir(`${root}${dir}`)).filter((name) => /^(licen[cs]e|copying|notice)/i.test(name)).sort();
+    const texts = await Promise.all(files.map((name) => readFile(`${root}${dir}/${name}`, 'utf8')));
+    const licence = typeof info.license === 'string' ? info.license : JSON.stringify(info.license ?? info.licenses ?? 'see the package');
+    const bodies = texts.length > 0 ? texts.map((text) => text.trim()) : ['(the package ships no licence file; its package.json names the licence above)'];
+    sections.push([`${info.name} ${info.version} — ${licence}`, ...bodies].join('\n\n'));
+  }
+  return [
+    'mapsync bundles the following packages into dist/bundle/. Their licences and notices follow.',
+    ...sections,
+  ].join(`\n\n${'-'.repeat(78)}\n\n`) + '\n';
+}

@@ -54,8 +54,18 @@ describe('the npm package', () => {
     expect(paths.some((path) => path.startsWith('dist/') && path.endsWith('.js'))).toBe(true);
     const leaks = paths.filter((path) => /^(src|test|bench|scripts|docs|mappings|\.ci|\.github)\//.test(path) || (path.endsWith('.ts') && !path.endsWith('.d.ts')));
     expect(leaks).toEqual([]);
+    // The bundle carries other projects' code, and with it their licence notices.
+    expect(paths).toContain('dist/bundle/THIRD-PARTY-LICENSES.txt');
     // One build ships: the bundle, not tsc's per-file output that the tests import.
     expect(paths.filter((path) => path.startsWith('dist/') && !path.startsWith('dist/bundle/'))).toEqual([]);
+  });
+
+  it('names every bundled package with its licence', async () => {
+    const notices = await readFile(join(installed.project, 'node_modules', 'mapsync', 'dist', 'bundle', 'THIRD-PARTY-LICENSES.txt'), 'utf8');
+    for (const name of ['@octokit/core', 'ajv', 'yaml', 'commander', 'dynamics-web-api', 'libsodium-wrappers']) {
+      expect(notices).toMatch(new RegExp(`^${name.replace('/', '\\/')} \\d+\\.\\d+\\.\\d+ — \\S+`, 'm'));
+    }
+    expect(notices).not.toMatch(/^@jsforce\/jsforce-node /m); // installed by npm with its own licence, not bundled
   });
 
   it('installs from the tarball with no compile step: `npx mapsync --version` is the package version', async () => {
