@@ -1,6 +1,7 @@
 // Builds the CommandContext (src/context.ts) once from the global flags.
 import pc from 'picocolors';
 import { loadConfig } from '../config.js';
+import { refuseEscapingPaths } from '../configFromPullRequest.js';
 import type { CommandContext } from '../context.js';
 import { gitHubPorts } from '../github/ports.js';
 import { createLogger } from '../log.js';
@@ -23,8 +24,10 @@ export async function createContext(options: GlobalOptions, env: NodeJS.ProcessE
   const debug = Boolean(options.debug) || env.MAPSYNC_DEBUG === '1';
   const stdoutIsTTY = Boolean(process.stdout.isTTY);
   const log = createLogger({ debug });
+  const config = await loadConfig(options.config);
+  refuseEscapingPaths(config, env, options.config);
   return {
-    config: await loadConfig(options.config),
+    config,
     env,
     log,
     // The outside world the stores reach through ports: GitHub's lease and Actions secrets.

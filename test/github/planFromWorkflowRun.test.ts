@@ -32,10 +32,10 @@ function seedPull(number: number, headSha: string, headRepo?: string | null) {
 }
 
 /** A project holding the downloaded artifact's files, and the environment of a workflow_run run. */
-async function workflowRunProject(yaml: string) {
-  const p = await makeProject({ 'mappings/team.yaml': yaml, '.mapsync/live.json': liveJson([]) });
+async function workflowRunProject(yaml: string, extra: Record<string, string> = {}) {
+  const p = await makeProject({ 'mappings/team.yaml': yaml, '.mapsync/live.json': liveJson([]), ...extra });
   cleanups.push(p.cleanup);
-  const env = await actionsEnv(p.dir, github.url);
+  const env = { ...(await actionsEnv(p.dir, github.url)), GITHUB_EVENT_NAME: 'workflow_run' };
   await writeFile(env.GITHUB_EVENT_PATH!, JSON.stringify({
     action: 'completed',
     workflow_run: { id: 99, event: 'pull_request', head_sha: HEAD_SHA, head_repository: { full_name: 'acme/crm-mappings' }, pull_requests: [] },
@@ -91,5 +91,25 @@ describe('plan --github-comment on workflow_run', () => {
     expect(other.code).toBe(1);
     expect(other.stderr).toContain(`could not update the plan comment: pull request #${OTHER_PR}'s head is bbbbbbb`);
     expect(github.commentsOn(OTHER_PR)).toEqual([]);
+  });
+
+  it('refuses a config whose paths leave the pull request\'s folder (the config is the pull request\'s too)', async () => {
+    seedPull(PR, HEAD_SHA);
+    const cases: [string, string][] = [
+      ['mappingsDir: ../../etc\n', 'mappingsDir "../../etc"'],
+      ['store: plugin-export:/proc/self/environ\n', 'store "/proc/self/environ"'],
+      ['store: file:../live.json\n', 'store "../live.json"'],
+      ['stateDir: /tmp/state\n', 'stateDir "/tmp/state"'],
+    ];
+    for (const [config, named] of cases) {
+      const { dir, env } = await workflowRunProject(mappingsYaml([{ n: 1, outreach: 42 }]), { 'mapsync.config.yaml': config });
+      const run = await runCli(['plan', '--github-comment', '--pr', String(PR)], { cwd: dir, env });
+      expect(run.code, config).toBe(1);
+      expect(run.stderr, config).toContain(`mapsync.config.yaml: ${named} leaves the pull request's folder`);
+      // The same config is the admin's own outside a workflow_run run, and is not refused for its paths.
+      const local = await runCli(['validate'], { cwd: dir, env: { ...env, GITHUB_EVENT_NAME: 'push' } });
+      expect(local.stderr, config).not.toContain('leaves the pull request');
+    }
+    expect(github.comments).toEqual([]);
   });
 });
