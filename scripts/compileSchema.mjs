@@ -1,6 +1,6 @@
 // Build step (run by `npm run build`, after tsc): compiles the mapping-file JSON Schema with ajv's
-// standalone code generation into dist/desired/mappingFileValidator.js, replacing the fallback
-// that tsc emitted there (src/desired/mappingFileValidator.ts compiles at run time). A command
+// standalone code generation into dist/desired/mappingFileValidator.js (src/ has only its types
+// and a fallback for tests that tsc does not emit, so `npx tsc` never overwrites it). A command
 // then loads a plain validating function, never ajv's compiler: that compile was a good part of
 // every start (docs/benchmarks.md, "Start-up").
 //
@@ -46,5 +46,5 @@ const text = [
 // Atomically: tests may be importing dist/ while it is rebuilt.
 writeFileSync(`${out}.tmp`, text);
 renameSync(`${out}.tmp`, out);
-rmSync(`${out}.map`, { force: true }); // the fallback's source map no longer describes this file
+rmSync(`${out}.map`, { force: true }); // left by builds from before the fallback became plain JavaScript
 console.log(`compileSchema: wrote ${out.slice(root.length + 1)} (${text.length} bytes)`);

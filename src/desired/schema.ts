@@ -1,5 +1,5 @@
 // The one JSON Schema (schema/user-mappings.schema.json), compiled by the build with ajv
-// (mappingFileValidator.ts), and its errors turned into sentences an admin can act on.
+// (dist/desired/mappingFileValidator.js), and its errors turned into sentences an admin can act on.
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { closestKey } from '../closestKey.js';
 import { validate } from './mappingFileValidator.js';

@@ -94,7 +94,7 @@ describe.each(BUILDS)('start-up, $name: a command loads only what it uses', ({ e
     expect(heavyIn(loaded)).toEqual([]);
     expect(loaded.filter((url) => /\/dist\/(stores|directories)\//.test(url))).toEqual([]);
     // The schema validator was compiled by the build (scripts/compileSchema.mjs): only ajv's small
-    // run-time helpers load, never its compiler. Built with tsc alone? Run npm run build.
+    // run-time helpers load, never its compiler.
     expect(loaded.filter((url) => /\/node_modules\/(ajv\/dist\/(?!runtime\/)|ajv-formats\/)/.test(url))).toEqual([]);
   });
 

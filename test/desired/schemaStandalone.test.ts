@@ -1,7 +1,7 @@
 // The build compiles the mapping-file schema with ajv's standalone code (scripts/compileSchema.mjs
 // → dist/desired/mappingFileValidator.js) instead of compiling it at every start. This proves that
 // code is what dist/ holds and that it judges every document exactly as ajv compiling the schema at
-// run time does (src/desired/mappingFileValidator.ts, the fallback): the same verdict and the same
+// run time does (src/desired/mappingFileValidator.js, the fallback): the same verdict and the same
 // error objects (keyword, instancePath, params, message, data…), so no message or position changes.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -26,7 +26,7 @@ const document = fc.oneof(
 );
 
 describe('the schema validator compiled at build time', () => {
-  it('is the standalone code in dist/ (npm run build writes it; tsc alone leaves the run-time compiler)', () => {
+  it('is the standalone code in dist/ (written by npm run build; tsc never emits or overwrites it)', () => {
     expect(built.standalone).toBe(true);
     expect(compiledNow.standalone).toBe(false);
   });
