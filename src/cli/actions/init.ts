@@ -1,5 +1,5 @@
 // `mapsync init`: makes an empty repository ready for mapsync (CONTRACT §13): an example mapping
-// file, mapsync.config.yaml, the plan/apply/drift workflows and the .gitignore lines. It never
+// file, mapsync.config.yaml, the check/plan/apply/drift workflows and the .gitignore lines. It never
 // overwrites or edits a file (.gitignore is only appended to) and names every file it left alone.
 // (Its flags and help are in ../commands/init.ts.)
 import type { CommandRunner } from '../action.js';

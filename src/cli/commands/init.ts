@@ -7,7 +7,7 @@ import type { InitOptions } from '../actions/init.js';
 export function registerInit(program: Command): void {
   program
     .command('init')
-    .description('make this repository ready for mapsync: an example mapping file, mapsync.config.yaml, the plan/apply/drift workflows, .gitignore lines; never overwrites a file')
+    .description('make this repository ready for mapsync: an example mapping file, mapsync.config.yaml, the check/plan/apply/drift workflows, .gitignore lines; never overwrites a file')
     .addOption(new Option('--crm <crm>', 'the CRM whose user IDs the mappings hold').choices([...CRM_NAMES]).default('salesforce'))
     .option('--store <spec>', 'the live store: file:PATH, salesforce, outreach, dynamics, plugin-share or plugin-export:PATH (default: the file store)')
     .option('--action-ref <ref>', 'the ref the workflows use the mapsync action at, e.g. a commit SHA (default: v<this version>)')
