@@ -187,7 +187,10 @@ function readScalar(text: string, at: number, end: number): ReadScalar | undefin
       return afterValue(text, close + 1, end) === 'end' ? { value, plain: false } : undefined;
     }
   }
-  if (NOT_PLAIN_FIRST.has(quote!)) return undefined;
+  // "-", "?" and ":" may start a plain scalar when a non-space follows (YAML's ns-plain-first).
+  const next = text.charCodeAt(at + 1);
+  const indicatorThenText = (quote === '-' || quote === '?' || quote === ':') && at + 1 < end && next !== 32;
+  if (NOT_PLAIN_FIRST.has(quote!) && !indicatorThenText) return undefined;
   // A plain scalar ends at " #" (a comment) or at the end of the line; ": " inside it, or a
   // colon at its end, would make it a key.
   // (Searched within the line only: indexOf over the rest of the file would make a file quadratic.)
