@@ -10,13 +10,14 @@ const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n ==
 export class ReadOnlyStoreRefusal extends MapsyncError {
   readonly plan: Plan;
 
-  constructor(plan: Plan) {
+  /** listedAbove: the checklist was just printed (apply planned fresh), so the line points up, not to another command. */
+  constructor(plan: Plan, options: { listedAbove?: boolean } = {}) {
     // One click per removal and one per addition: a replace is two clicks in the plugin screen.
     const clicks = plan.summary.remove + plan.summary.add;
     super(
       `not applied: ${plan.store} is the CRM plugin's own mapped-user list, which has no write API; ` +
       `${plural(clicks, 'click')} in the plugin screen ${clicks === 1 ? 'makes' : 'make'} it match mappings/ (${plural(plan.summary.remove, 'removal')}, then ${plural(plan.summary.add, 'addition')}) — ` +
-      `run \`mapsync plan --format checklist --store ${plan.store}\` to see them`,
+      (options.listedAbove ? 'the checklist above lists them' : `run \`mapsync plan --format checklist --store ${plan.store}\` to see them`),
       { code: 'read-only-store' },
     );
     this.name = 'ReadOnlyStoreRefusal';

@@ -199,6 +199,27 @@ describe('plugin-export: reading the users CSV', () => {
   });
 });
 
+describe('plugin-export: the checklist reads top to bottom', () => {
+  it('says where to click before what was not checked, and names a re-pointed CRM user by its YAML name', async () => {
+    // Ada's CRM user moves from seat 57 to seat 42; no CRM directory is read.
+    const dir = await project({
+      csv: exportCsv([{ ...ada, external: '' }, { ...grace, external: crmId(1) }]),
+      yaml: mappingsYaml([{ crm: crmId(1), outreach: 42, name: 'Ada Lovelace' }]),
+    });
+    const result = await runCli(['plan'], { cwd: dir });
+    expect(result.code, result.stderr).toBe(0);
+    const out = result.stdout;
+    const screens = out.indexOf('Enhanced CRM Sync: CRM Sync → User object mapping → Mappings');
+    const note = out.indexOf('Note: CRM users were not checked');
+    expect(screens).toBeGreaterThan(0);
+    expect(note).toBeGreaterThan(screens);
+    expect(note).toBeLessThan(out.indexOf('1. Search for'));
+    // The removal's CRM user is the one step 2 maps again: its YAML name is shown, marked as such.
+    expect(out).toMatch(new RegExp(`1\\. Search for ${crmId(1)} and remove its mapping:\\n {5}CRM user: {6}Ada Lovelace \\(${crmId(1)}\\), the name in mappings/[^:]+:\\d+\\n {5}Outreach user: Grace Hopper \\(57\\)`));
+    expect(out).not.toContain('name not known to mapsync');
+  });
+});
+
 describe('plugin-export: read-only', () => {
   it('apply refuses with one line counting the clicks, and writes nothing anywhere', async () => {
     const dir = await project({
@@ -209,7 +230,9 @@ describe('plugin-export: read-only', () => {
     const result = await runCli(['apply', '--auto-approve'], { cwd: dir });
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
-      "error: not applied: plugin-export:users.csv is the CRM plugin's own mapped-user list, which has no write API; 3 clicks in the plugin screen make it match mappings/ (1 removal, then 2 additions) — run `mapsync plan --format checklist --store plugin-export:users.csv` to see them\n");
+      "error: not applied: plugin-export:users.csv is the CRM plugin's own mapped-user list, which has no write API; 3 clicks in the plugin screen make it match mappings/ (1 removal, then 2 additions) — the checklist above lists them\n");
+    // "above" is true: the fresh plan's checklist was printed first.
+    expect(result.stdout).toContain(`1. Search for ${crmId(2)} and remove its mapping:`);
     expect(existsSync(join(dir, '.mapsync'))).toBe(false);
     expect(await readFile(join(dir, 'users.csv'), 'utf8')).toBe(before);
 
@@ -218,7 +241,8 @@ describe('plugin-export: read-only', () => {
     expect(saved.code, saved.stderr).toBe(0);
     const fromFile = await runCli(['apply', 'plan.json'], { cwd: dir });
     expect(fromFile.code).toBe(1);
-    expect(fromFile.stderr).toMatch(/^error: not applied: .*has no write API; 3 clicks/);
+    // Nothing printed the checklist this time: the line names the command that does.
+    expect(fromFile.stderr).toMatch(/^error: not applied: .*has no write API; 3 clicks.* — run `mapsync plan --format checklist --store plugin-export:users\.csv` to see them\n$/);
     expect(existsSync(join(dir, '.mapsync'))).toBe(false);
   });
 

@@ -50,6 +50,8 @@ async function obtainPlan(options: ApplyOptions, context: CommandContext, planFi
     return { plan, store };
   } catch (err) {
     await store.close().catch(() => undefined);
+    // The checklist was just printed above: the refusal points there, not to another command.
+    if (err instanceof ReadOnlyStoreRefusal) throw new ReadOnlyStoreRefusal(err.plan, { listedAbove: true });
     throw err;
   }
 }

@@ -8,7 +8,7 @@ export function registerApply(program: Command): void {
     .command('apply')
     .description('apply a saved plan, or a fresh plan after confirmation (removes first, then adds); writes a snapshot and a journal')
     .argument('[planfile]', 'a plan saved with `mapsync plan --out FILE`')
-    .option('--store <spec>', 'store: file:PATH, salesforce or outreach (default: the plan\'s store, else config)')
+    .option('--store <spec>', 'store: file:PATH, salesforce, outreach, dynamics, plugin-share or plugin-export:PATH (default: the plan\'s store, else config)')
     .option('--dir <dir>', 'folder of mapping YAML files: planned fresh, or checked against a saved plan (default: config mappingsDir)')
     .option('--auto-approve', 'apply a fresh plan without asking')
     .option('--force', 'apply even when the plan removes more mappings than the safety guard allows')

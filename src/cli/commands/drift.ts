@@ -8,7 +8,7 @@ export function registerDrift(program: Command): void {
   program
     .command('drift')
     .description('check whether the live store still matches mappings/ (for scheduled jobs)')
-    .option('--store <spec>', 'live store: file:PATH, salesforce or outreach (default: config, then file:.mapsync/live.json)')
+    .option('--store <spec>', 'live store: file:PATH, salesforce, outreach, dynamics, plugin-share or plugin-export:PATH (default: config, then file:.mapsync/live.json)')
     .option('--dir <dir>', 'folder of desired-state YAML (default: mappings)')
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
     .option('--github-issue', 'open, update or close the `mapping-drift` issue (on a read-only store: the `mapsync-clicks` issue, closed once the plugin list matches)')

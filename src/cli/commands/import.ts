@@ -7,7 +7,7 @@ export function registerImport(program: Command): void {
   program
     .command('import')
     .description('write the live mappings as mapping YAML (stdout, or --out FILE); `plan` right after shows no changes')
-    .option('--store <spec>', 'store to read: file:PATH, salesforce or outreach (default: config)')
+    .option('--store <spec>', 'store to read: file:PATH, salesforce, outreach, dynamics, plugin-share or plugin-export:PATH (default: config)')
     .option('--out <file>', 'write to this file (e.g. mappings/imported.yaml) instead of stdout')
     .option('--force', 'overwrite --out FILE if it exists')
     .addHelpText('after', '\nExit codes: 0 written · 1 error')

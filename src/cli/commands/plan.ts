@@ -15,7 +15,7 @@ export function registerPlan(program: Command): void {
   program
     .command('plan')
     .description('show what apply would change: mappings/ compared with the live store')
-    .option('--store <spec>', 'live store: file:PATH, salesforce or outreach (default: config, then file:.mapsync/live.json)')
+    .option('--store <spec>', 'live store: file:PATH, salesforce, outreach, dynamics, plugin-share or plugin-export:PATH (default: config, then file:.mapsync/live.json)')
     .option('--dir <dir>', 'folder of desired-state YAML (default: mappings)')
     .option('--out <file>', 'also save the plan as JSON for `mapsync apply FILE` (not written when the plan has errors)')
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))

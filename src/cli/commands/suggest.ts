@@ -7,7 +7,7 @@ export function registerSuggest(program: Command): void {
   program
     .command('suggest')
     .description('propose edits to mappings/ from the user directories: new seats, replaced CRM users, repurposed seats, users gone')
-    .option('--store <spec>', 'store whose directories to read: file:PATH, salesforce, outreach or dynamics (default: config, then file:.mapsync/live.json)')
+    .option('--store <spec>', 'store whose directories to read: file:PATH, salesforce, outreach, dynamics, plugin-share or plugin-export:PATH (default: config, then file:.mapsync/live.json)')
     .option('--dir <dir>', 'folder of desired-state YAML (default: mappings)')
     .option('--write', 'make the edits in mappings/ (adds go to suggest.addTo); nothing is written to any store')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))

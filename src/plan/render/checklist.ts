@@ -8,7 +8,7 @@ import type { Change, Plan, RemoveChange, AddChange } from '../../model.js';
 import { count } from '../../markdown/escape.js';
 import { groupChanges } from './changeGroups.js';
 import { hasChanges, hasErrors, oneLine } from './describe.js';
-import { leadingFacts } from './readOnly.js';
+import { freshnessLine } from './readOnly.js';
 
 /** Where the list lives, in the plugin's own words, per plugin generation. */
 export const PLUGIN_SCREENS = [
@@ -32,16 +32,18 @@ function user(name: string | undefined, id: string | number): string {
 }
 
 /** The two users of a change as the plugin's dropdowns list them: name, then ID. */
-function usersOf(c: Change): { crm: string; outreach: string } {
+function usersOf(c: Change, yamlName?: AddChange): { crm: string; outreach: string } {
   const known = knownNames(c);
   let crm = user(known.crm, c.crmUserId);
   // With no directory read, the YAML `name` is the best hint there is: shown, and marked as a claim.
-  if (!known.crm && c.action === 'add' && c.name) crm = `${oneLine(c.name)} (${c.crmUserId}), the name in ${c.file}:${c.line}`;
+  // A removal whose CRM user is mapped again later names that entry's YAML `name` the same way.
+  const claim = c.action === 'add' ? c : yamlName;
+  if (!known.crm && claim?.name) crm = `${oneLine(claim.name)} (${c.crmUserId}), the name in ${claim.file}:${claim.line}`;
   return { crm, outreach: user(known.outreach, c.outreachUserId) };
 }
 
-function pairLines(pad: string, c: Change): string[] {
-  const users = usersOf(c);
+function pairLines(pad: string, c: Change, yamlName?: AddChange): string[] {
+  const users = usersOf(c, yamlName);
   return [`${pad}   CRM user:      ${users.crm}`, `${pad}   Outreach user: ${users.outreach}`];
 }
 
@@ -54,7 +56,8 @@ interface Removal {
 function removalStep(n: string, removal: Removal, partnerStep: string | undefined): string[] {
   const { remove, partner } = removal;
   const pad = ' '.repeat(n.length);
-  const lines = [`${n} Search for ${remove.crmUserId} and remove its mapping:`, ...pairLines(pad, remove)];
+  const sameCrm = partner?.same === 'crm' ? partner.add : undefined;
+  const lines = [`${n} Search for ${remove.crmUserId} and remove its mapping:`, ...pairLines(pad, remove, sameCrm)];
   if (partner && partnerStep) {
     lines.push(partner.same === 'crm'
       ? `${pad}   (step ${partnerStep} maps this CRM user again, to Outreach user ${partner.add.outreachUserId})`
@@ -71,10 +74,12 @@ function additionStep(n: string, add: AddChange): string[] {
 /** What the checklist says before its steps: which list it is for, and who makes the clicks. */
 function introOf(plan: Plan): string[] {
   if (plan.readOnly) {
-    const facts = leadingFacts(plan);
+    // The freshness belongs with the title (which list, read when); the notes (what was not
+    // checked) come after where to click, just before the warnings, where they matter.
+    const fresh = freshnessLine(plan);
     return [
       `Checklist for the CRM plugin's user mappings (plan against the plugin's own list, ${plan.store})`,
-      ...(facts.length > 0 ? ['', ...facts] : []),
+      ...(fresh ? [fresh] : []),
       '',
       'The list can only be changed in the plugin screen: mapsync does not click anything there.',
       'These steps are the clicks that make it match mappings/; run `mapsync drift` afterwards to check',
@@ -93,6 +98,10 @@ function introOf(plan: Plan): string[] {
 
 export function renderChecklist(plan: Plan): string {
   const out: string[] = [...introOf(plan), ...PLUGIN_SCREENS.map((s) => `  - ${s}`), ''];
+  if (plan.readOnly) {
+    const notes = (plan.notes ?? []).map((note) => `Note: ${oneLine(note.message)}.`);
+    if (notes.length > 0) out.push(...notes, '');
+  }
 
   if (hasErrors(plan)) {
     const n = plan.errors!.length;
