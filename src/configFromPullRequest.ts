@@ -11,7 +11,8 @@ import { MapsyncError } from './errors.js';
 /** Store specs whose argument is a path. */
 const PATH_STORES = ['file:', 'plugin-export:'];
 
-function leavesFolder(path: string): boolean {
+/** Absolute, a drive, a home folder or a `..`: the path is not inside the working directory. */
+export function leavesFolder(path: string): boolean {
   return isAbsolute(path) || /^[A-Za-z]:/.test(path) || path.startsWith('~') || path.split(/[\\/]+/).includes('..');
 }
 

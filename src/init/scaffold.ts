@@ -2,10 +2,11 @@
 // created with the exclusive flag (an existing one is left alone and named), and .gitignore is
 // only appended to, with the lines it does not already have.
 import { mkdir, open, readFile } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join, posix, relative, sep } from 'node:path';
 import { CONFIG_FILE } from '../config.js';
 import type { CrmName } from '../crm/index.js';
 import { configFile, EXAMPLE_MAPPING_FILE, exampleMappingFile, GITIGNORE_HEADER, GITIGNORE_LINES } from './projectFiles.js';
+import { parseStoreSpec } from '../stores/index.js';
 import { applyWorkflow, checkWorkflow, driftWorkflow, planWorkflow, WORKFLOW_FILES } from './workflowFiles.js';
 
 export interface ScaffoldOptions {
@@ -26,11 +27,17 @@ export interface ScaffoldResult {
   gitignore: { file: string; added: string[]; created: boolean };
 }
 
+/** The committed CSV of a plugin-export:PATH store, which the check workflow must upload for the plan. */
+function storeFileOf(store: string): { storeFile?: string } {
+  const { kind, argument } = parseStoreSpec(store);
+  return kind === 'plugin-export' && argument ? { storeFile: posix.normalize(argument) } : {};
+}
+
 /** The files, relative to the project, in the order they are reported. */
 export function plannedFiles(o: ScaffoldOptions): { path: string; text: string }[] {
   const mappingsAbs = join(o.projectDir, o.mappingsDir);
   const schemaRef = relative(mappingsAbs, o.schemaPath).split(sep).join('/');
-  const workflow = { action: o.action, crms: [o.crm], mappingsDir: o.mappingsDir };
+  const workflow = { action: o.action, crms: [o.crm], mappingsDir: o.mappingsDir, ...storeFileOf(o.store) };
   return [
     { path: `${o.mappingsDir}/${EXAMPLE_MAPPING_FILE}`, text: exampleMappingFile(o.crm, schemaRef) },
     { path: CONFIG_FILE, text: configFile(o.crm, o.store) },

@@ -16,6 +16,12 @@ export interface WorkflowOptions {
   watch?: readonly string[];
   /** The mappings folder (default mappings): the check workflow uploads it for the plan. */
   mappingsDir?: string;
+  /**
+   * The users CSV of a `plugin-export:PATH` store, committed in the repository (a relative path
+   * inside it, checked by `init`): the check workflow uploads it with the mappings, since the plan
+   * reads only the artifact, and a change to it starts the workflows like a change to mappings/.
+   */
+  storeFile?: string;
 }
 
 export const WORKFLOW_FILES = {
@@ -28,7 +34,8 @@ export const WORKFLOW_FILES = {
 /** The check workflow's name: the plan workflow's workflow_run trigger names it. */
 const CHECK_NAME = 'mapsync check';
 
-const watched = (o: WorkflowOptions) => (o.watch ?? [`${o.mappingsDir ?? 'mappings'}/**`, 'mapsync.config.yaml']).map((p) => `      - '${p}'`).join('\n');
+const watched = (o: WorkflowOptions) =>
+  (o.watch ?? [`${o.mappingsDir ?? 'mappings'}/**`, 'mapsync.config.yaml', ...(o.storeFile ? [o.storeFile] : [])]).map((p) => `      - '${p}'`).join('\n');
 
 /** The credentials of the stores and directories the chosen CRM uses, as step env lines. */
 const CRM_SECRETS: Record<CrmName, string[]> = {
@@ -75,6 +82,13 @@ const DATA_FOLDER = 'pull-request';
 const DATA_ARTIFACT = 'mapsync-pull-request';
 /** In that artifact: the pull request's number and head commit, as the check workflow saw them. */
 const PR_FILES = { number: 'mapsync-pull-request/number', headSha: 'mapsync-pull-request/head-sha' } as const;
+
+/** The artifact's paths, one a line: what the plan reads (the store's CSV too, for plugin-export:PATH). */
+function uploadedPaths(o: WorkflowOptions): string {
+  const mappings = o.mappingsDir ?? 'mappings';
+  const paths = [`${mappings}/`, 'mapsync.config.yaml', ...(o.storeFile ? [o.storeFile] : []), 'mapsync-pull-request/'];
+  return paths.map((p) => `            ${p}`).join('\n');
+}
 
 export function checkWorkflow(o: WorkflowOptions): string {
   const mappings = o.mappingsDir ?? 'mappings';
@@ -131,15 +145,13 @@ jobs:
           printf '%s\\n' "$PR_NUMBER" > ${PR_FILES.number}
           printf '%s\\n' "$HEAD_SHA" > ${PR_FILES.headSha}
 
-      - name: Upload the pull request's data for the plan
+${o.storeFile ? `      # ${o.storeFile} is the users CSV of the plugin-export store: the plan reads the live list from it.\n` : ''}      - name: Upload the pull request's data for the plan
         if: \${{ !cancelled() }}
         uses: ${PINNED.uploadArtifact}
         with:
           name: ${DATA_ARTIFACT}
           path: |
-            ${mappings}/
-            mapsync.config.yaml
-            mapsync-pull-request/
+${uploadedPaths(o)}
           if-no-files-found: error
           retention-days: 7
 

@@ -13,6 +13,13 @@ import type { MappingStore, StoreFactory } from './store.js';
 
 const WHERE_IT_COMES_FROM = 'export it from Outreach: Administration → Users, select the users, the … menu → Export';
 
+/** In the pull request's plan (workflow_run) the files are the check workflow's artifact: a missing CSV was not uploaded. */
+function missingHint(spec: string, env: NodeJS.ProcessEnv): string {
+  if (env.GITHUB_EVENT_NAME !== 'workflow_run') return WHERE_IT_COMES_FROM;
+  const path = spec.slice('plugin-export:'.length);
+  return `the plan reads the files the mapsync check workflow uploads: add ${path} to the path: list of its upload step (\`mapsync init --store ${spec}\` writes it there), and commit the CSV`;
+}
+
 function readOnlyError(spec: string): MapsyncError {
   return new MapsyncError(`${spec} is the CRM plugin's own list, which has no write API`, {
     code: 'read-only-store',
@@ -54,7 +61,7 @@ export const createPluginExportStore: StoreFactory = async (argument, context) =
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     // Unlike the file store, a missing export is a mistake: an empty list would plan to add everything.
-    if (code === 'ENOENT') throw new MapsyncError(`${shown}: no such file (the users CSV for ${spec})`, { code: 'plugin-export-missing', hint: WHERE_IT_COMES_FROM });
+    if (code === 'ENOENT') throw new MapsyncError(`${shown}: no such file (the users CSV for ${spec})`, { code: 'plugin-export-missing', hint: missingHint(spec, context.env) });
     throw new MapsyncError(`cannot read ${shown}: ${code === 'EISDIR' ? 'it is a directory' : (err as Error).message}`, { code: 'plugin-export-missing', hint: WHERE_IT_COMES_FROM });
   }
   const { rows } = parseExport(text, shown, context.config.pluginExport.columns, crmIdRules(context.config.crm));

@@ -41,7 +41,8 @@ const isMapsyncAction = (uses: string | undefined) => uses !== undefined && (use
 
 let generated: WorkflowText[];
 beforeAll(async () => {
-  generated = await generatedWorkflows();
+  // Both CRMs, and a plugin-export store, whose check also uploads the committed users CSV.
+  generated = [...await generatedWorkflows(), ...await generatedWorkflows(['salesforce'], ['--store', 'plugin-export:exports/users.csv'])];
 });
 
 async function workflows(): Promise<{ file: string; workflow: Workflow }[]> {
@@ -236,8 +237,8 @@ describe('security rules for every workflow in .github/workflows/', () => {
     expect(problems).toEqual([]);
   });
 
-  it('generated workflows are among those checked (both CRMs, all four)', async () => {
-    expect((await workflows()).filter((w) => w.file.startsWith('init --crm ')).length).toBe(8);
+  it('generated workflows are among those checked (both CRMs, all four, and a plugin-export store\'s)', async () => {
+    expect((await workflows()).filter((w) => w.file.startsWith('init --crm ')).length).toBe(12);
   });
 
   it('never runs a pull request\'s own code with secrets: a pull_request workflow has none, a workflow_run workflow runs nothing from the pull request', async () => {

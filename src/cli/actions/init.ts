@@ -4,6 +4,7 @@
 // (Its flags and help are in ../commands/init.ts.)
 import type { CommandRunner } from '../action.js';
 import { CRM_NAMES, type CrmName } from '../../crm/index.js';
+import { leavesFolder } from '../../configFromPullRequest.js';
 import { MapsyncError } from '../../errors.js';
 import { installedSchema, packageInfo } from '../../init/packageInfo.js';
 import { scaffold } from '../../init/scaffold.js';
@@ -15,10 +16,27 @@ export interface InitOptions {
   actionRef?: string;
 }
 
+/**
+ * plugin-export:PATH names a CSV committed in the repository: the check workflow uploads it for
+ * the plan, and the plan (workflow_run) refuses a path out of the pull request's folder. The path
+ * is also written into the workflows' YAML, so it is kept to plain file-name characters.
+ */
+function checkExportPath(store: string, path: string): void {
+  if (leavesFolder(path)) {
+    throw new MapsyncError(`--store ${store}: the users CSV must be inside the repository (the pull request's plan reads only the files the check workflow uploads)`, {
+      hint: 'commit the export in the repository and give its path from the root, without ..: e.g. --store plugin-export:users.csv',
+    });
+  }
+  if (!/^[\w][\w./-]*$/.test(path)) {
+    throw new MapsyncError(`--store ${store}: the workflows name this path, so it may hold only letters, digits, _ . / and -`, { hint: 'rename the export, e.g. plugin-export:exports/users.csv' });
+  }
+}
+
 /** The stores a repository can be set up with (writable ones and the plugin list's read-only ones); the CRM store must be the chosen CRM's. */
 function checkStore(store: string, crm: CrmName): void {
   const { kind, argument } = parseStoreSpec(store);
-  if ((kind === 'file' || kind === 'plugin-export') && argument) return;
+  if (kind === 'plugin-export' && argument) return checkExportPath(store, argument);
+  if (kind === 'file' && argument) return;
   // plugin-share reads the plugin's own list (read-only: apply keeps the clicks in an issue).
   if (kind === 'outreach' || kind === 'plugin-share' || kind === crm) return;
   const other = CRM_NAMES.find((name) => name !== crm);
