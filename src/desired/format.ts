@@ -4,10 +4,11 @@
 //   - block style, two-space indent, "- " items indented under mappings:, no blank lines between
 //     entries, no line folding, no document markers (%YAML, ---, ...);
 //   - comments kept (they travel with their entry or key), the editor modeline added when missing;
+//   - an empty block scalar (`| # c` with no lines) written as "" (yaml would misplace its comment);
 //   - an ID is never rewritten: crmUserId keeps its exact text, at most gaining quotes where YAML
 //     would otherwise read it as a number.
 import { dirname, relative } from 'node:path';
-import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, Scalar, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { MapsyncError } from '../errors.js';
 import { checkFileText } from './load.js';
 import { DEFAULT_CRM_RULES, type CrmIdRules } from '../crm/index.js';
@@ -57,6 +58,7 @@ export function formatMappingFile(file: string, text: string, crm: CrmIdRules = 
     doc.commentBefore = doc.commentBefore ? `${modeline}\n${doc.commentBefore}` : modeline;
   }
   flattenCommentLineSeparators(doc);
+  quoteEmptyBlockScalars(doc);
   let formatted: string;
   try {
     formatted = doc.toString({ indent: 2, indentSeq: true, lineWidth: 0 });
@@ -86,6 +88,19 @@ function flattenCommentLineSeparators(doc: Document): void {
     Node: (_key, node) => {
       node.commentBefore = flatten(node.commentBefore);
       node.comment = flatten(node.comment);
+    },
+  });
+}
+
+/**
+ * An empty block scalar (`note: | # c` with no lines under it) is the empty string, but yaml
+ * writes it as a bare `|` and puts its comment on the next line, indented, where it is read back as
+ * the scalar's text ("# c\n"): fmt would change the value. Written `""` it keeps both.
+ */
+function quoteEmptyBlockScalars(doc: Document): void {
+  visit(doc, {
+    Scalar: (_key, node) => {
+      if (node.value === '' && (node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED)) node.type = Scalar.QUOTE_DOUBLE;
     },
   });
 }

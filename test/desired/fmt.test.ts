@@ -165,6 +165,47 @@ describe('fmt', () => {
     }
   });
 
+  it('keeps an empty block scalar note whose header holds a comment (`note: | # c`): it is "", never the text "# c"', async () => {
+    const file = [
+      'mappings:',
+      '  - crmUserId: 005000000000002AAA',
+      '    outreachUserId: 2',
+      '    note: > # folded, but empty',
+      '    name: Bea',
+      '  - crmUserId: 005000000000001AAA',
+      '    outreachUserId: 1',
+      '    name: Al',
+      '    note: | # c',
+      '',
+    ].join('\n');
+    const p = await makeProject({ 'mappings/a.yaml': file });
+    try {
+      const r = await runCli(['fmt'], { cwd: p.dir });
+      expect(r.stderr).not.toContain('would change what the file means');
+      expect(r.code).toBe(0);
+      expect(await read(p.dir, 'mappings/a.yaml')).toBe([
+        '# yaml-language-server: $schema=../schema/user-mappings.schema.json',
+        '',
+        'mappings:',
+        '  - crmUserId: 005000000000001AAA',
+        '    outreachUserId: 1',
+        '    name: Al',
+        '    note: "" # c',
+        '  - crmUserId: 005000000000002AAA',
+        '    outreachUserId: 2',
+        '    name: Bea',
+        '    note: "" # folded, but empty',
+        '',
+      ].join('\n'));
+      const check = await runCli(['fmt', '--check'], { cwd: p.dir });
+      expect(check.code).toBe(0);
+      const json = await runCli(['validate', '--format', 'json'], { cwd: p.dir });
+      expect(json.code, json.stderr).toBe(0);
+    } finally {
+      await p.cleanup();
+    }
+  });
+
   it('warns when there is nothing to format and exits 0', async () => {
     const p = await makeProject({ 'mappings/README.txt': 'no yaml here\n' });
     try {
