@@ -50,16 +50,19 @@ const PAGE_CSS = `
   .bot { display: inline-block; border: 1px solid #d1d9e0; border-radius: 2em; padding: 0 7px; font-size: 12px; margin: 0 4px; }
   .markdown-body { padding: 16px; font-size: 14px; }
   .markdown-body .markdown-alert-title { font-weight: 600; }
+  .issue-title { font-size: 26px; font-weight: 400; color: #1f2328; margin: 0 0 16px; max-width: 880px; }
 `;
 
-/** A self-contained page: the comment, plus a script that reports the page height for the screenshot. */
-export async function commentPage(markdown, { title }) {
+const escapeHtml = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** A self-contained page: the comment (under an issue's title when one is given), plus a script that reports the page height for the screenshot. */
+export async function commentPage(markdown, { title, issueTitle }) {
   const css = await readFile(require.resolve('github-markdown-css/github-markdown-light.css'), 'utf8');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${title}</title>
 <style>${css}</style><style>${PAGE_CSS}</style></head>
 <body>
-<div class="comment">
+${issueTitle ? `<h1 class="issue-title">${escapeHtml(issueTitle)}</h1>\n` : ''}<div class="comment">
 <div class="comment-header"><b>github-actions</b><span class="bot">bot</span> commented</div>
 <div class="markdown-body">
 ${markdownToHtml(markdown)}

@@ -1,5 +1,5 @@
-// `npm run screenshots`: pictures of the plan comment a reviewer sees on a pull request, for
-// docs/ and the README. Each scenario is a real project: the real CLI runs
+// `npm run screenshots`: pictures of the plan comment a reviewer sees on a pull request (and of the
+// mapsync-clicks issue a read-only store's apply keeps), for docs/ and the README. Each scenario is a real project: the real CLI runs
 // `plan --github-comment` against the fake GitHub API of test/fakes, the posted body is rendered
 // with GitHub's parser and stylesheet (scripts/githubPage.mjs), and headless Chromium takes the
 // picture. Not part of `npm test`: CI has no browser.
@@ -7,6 +7,7 @@
 // Needs Chromium: apt-get update && apt-get install -y chromium fonts-noto-color-emoji
 // (or set CHROMIUM=/path/to/chromium).
 import { spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -43,7 +44,9 @@ async function loadFakes() {
     await writeFile(out, outputText);
   }
   await writeFile(join(work, 'fakes/package.json'), '{"type": "module"}\n');
-  return import(pathToFileURL(join(work, 'fakes/githubServer.js')).href);
+  const { startGitHubServer } = await import(pathToFileURL(join(work, 'fakes/githubServer.js')).href);
+  const { startFakeSnowflake } = await import(pathToFileURL(join(work, 'fakes/snowflakeServer.js')).href);
+  return { startGitHubServer, startFakeSnowflake };
 }
 
 function run(command, args, { cwd, env = {} } = {}) {
@@ -122,26 +125,84 @@ function hugePlan() {
   return { yaml: yaml(desired), store: store(live, people, seats) };
 }
 
+// The CRM plugin's own list, read from Outreach Data Sharing (the plugin-share store) through the
+// fake Snowflake SQL API: what an org that keeps the plugin's list by hand sees. mappings/ wants
+// eight pairs; the plugin has two seats swapped, a seat that changed hands (now Bob Ng's), a seat
+// left unmapped, one CRM user on two seats and a mapping mappings/ does not have.
+const SHARE = { org: '4711', account: 'xy12345.us-east-1', user: 'mapsync_reader', database: 'OUTREACH_SHARE', schema: 'PUBLIC', warehouse: 'MAPSYNC_WH' };
+// The share's rows were last changed at 2026-12-07 06:15 UTC: the plan's "plugin list as of".
+const SHARE_CHANGED_AT = Date.UTC(2026, 11, 7, 6, 15) / 1000;
+
+function sharePlan() {
+  const people = new Map(PEOPLE.slice(0, 9).map((name, i) => [i + 1, name]));
+  const desired = [1, 2, 3, 4, 5, 6, 7, 8].map((n) => ({ n, outreach: 100 + n, name: people.get(n) }));
+  const seatNames = new Map([...people].map(([n, name]) => [100 + n, name]));
+  seatNames.set(106, 'Bob Ng');
+  seatNames.set(109, 'Barbara Liskov');
+  seatNames.set(110, 'Donald Knuth');
+  const plugin = [[101, 1], [102, 2], [103, 3], [104, 5], [105, 4], [106, 6], [108, 8], [109, 8], [110, 9]];
+  const user = (id, name) => {
+    const [first, ...last] = name.split(' ');
+    return { ID: String(id), O_ID: SHARE.org, FIRST_NAME: first, LAST_NAME: last.join(' '), EMAIL: `${name.toLowerCase().replace(/[^a-z]+/g, '.')}@acme.example`, DML_AT: SHARE_CHANGED_AT };
+  };
+  return {
+    yaml: yaml(desired),
+    config: `store: plugin-share\npluginShare:\n  orgId: "${SHARE.org}"\n  database: ${SHARE.database}\n  schema: ${SHARE.schema}\n`,
+    users: [...seatNames].map(([id, name]) => user(id, name)),
+    pluginMappings: plugin.map(([seat, n]) => ({ O_ID: SHARE.org, VALUE_TYPE: 'User', VALUE_ID: String(seat), EXTERNAL_TYPE: 'User', EXTERNAL_ID: crm(n), ENABLED_AT: SHARE_CHANGED_AT - 86_400, DML_AT: SHARE_CHANGED_AT })),
+  };
+}
+
+/** The fake Snowflake holding the share's rows, and the SNOWFLAKE_* environment that reaches it. */
+async function startShare(fakes, scenario) {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const fake = await fakes.startFakeSnowflake({
+    account: 'XY12345', user: 'MAPSYNC_READER', publicKey, database: SHARE.database, schema: SHARE.schema, warehouse: SHARE.warehouse,
+    users: scenario.users, pluginMappings: scenario.pluginMappings,
+  });
+  const env = {
+    SNOWFLAKE_ACCOUNT: SHARE.account, SNOWFLAKE_USER: SHARE.user, SNOWFLAKE_WAREHOUSE: SHARE.warehouse, SNOWFLAKE_URL: fake.url,
+    SNOWFLAKE_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  };
+  return { env, close: () => fake.close() };
+}
+
 const SCENARIOS = [
   { file: 'pr-comment-small.png', title: 'small plan', make: smallPlan },
   { file: 'pr-comment-guarded.png', title: 'removal guard', make: guardedPlan },
   // The whole comment is some 7,500 px tall; the picture is what a reviewer sees above the fold.
   { file: 'pr-comment-20000.png', title: '20,000 changes', make: hugePlan, maxHeight: 1100 },
+  // The plugin's own list (read-only): the comment leads with the clicks and says how fresh the list was.
+  { file: 'pr-comment-plugin-share.png', title: 'read-only plan (plugin-share)', make: sharePlan, share: true },
+  // What the apply workflow keeps for the same plan after the merge: the one open mapsync-clicks issue.
+  { file: 'issue-mapsync-clicks.png', title: 'mapsync-clicks issue', make: sharePlan, share: true, issue: true },
 ];
 
-async function planComment(work, startGitHubServer, scenario) {
+/**
+ * The Markdown a person sees for a scenario: the plan comment `plan --github-comment` posts, or for
+ * an `issue` scenario the mapsync-clicks issue `apply --github-issue` keeps (with its title).
+ */
+async function postedBody(work, fakes, scenario) {
   const dir = join(work, scenario.file.replace(/\.png$/, ''));
-  const { yaml: mappings, store: live } = scenario.make();
+  const made = scenario.make();
   await mkdir(join(dir, 'mappings'), { recursive: true });
-  await mkdir(join(dir, '.mapsync'), { recursive: true });
-  await writeFile(join(dir, 'mappings/team.yaml'), mappings);
-  await writeFile(join(dir, '.mapsync/live.json'), live);
-  await writeFile(join(dir, 'event.json'), JSON.stringify({ number: PR, pull_request: { number: PR, head: { sha: HEAD_SHA, ref: 'update-mappings' } } }));
-  const github = await startGitHubServer({ token: TOKEN });
+  await writeFile(join(dir, 'mappings/team.yaml'), made.yaml);
+  if (made.config) await writeFile(join(dir, 'mapsync.config.yaml'), made.config);
+  if (made.store) {
+    await mkdir(join(dir, '.mapsync'), { recursive: true });
+    await writeFile(join(dir, '.mapsync/live.json'), made.store);
+  }
+  await writeFile(join(dir, 'event.json'), JSON.stringify(scenario.issue
+    ? { ref: 'refs/heads/main', after: HEAD_SHA }
+    : { number: PR, pull_request: { number: PR, head: { sha: HEAD_SHA, ref: 'update-mappings' } } }));
+  const share = scenario.share ? await startShare(fakes, made) : undefined;
+  const github = await fakes.startGitHubServer({ token: TOKEN });
   try {
-    const result = await run(process.execPath, [CLI, 'plan', '--github-comment'], {
+    const args = scenario.issue ? ['apply', '--auto-approve', '--github-issue'] : ['plan', '--github-comment'];
+    const result = await run(process.execPath, [CLI, ...args], {
       cwd: dir,
       env: {
+        ...share?.env,
         GITHUB_TOKEN: TOKEN,
         GITHUB_REPOSITORY: 'acme/crm-mappings',
         GITHUB_API_URL: github.url,
@@ -152,12 +213,18 @@ async function planComment(work, startGitHubServer, scenario) {
         GITHUB_STEP_SUMMARY: join(dir, 'step-summary.md'),
       },
     });
-    if (result.code !== 0) throw new Error(`plan --github-comment failed for ${scenario.title} (exit ${result.code}):\n${result.stderr}`);
+    if (result.code !== 0) throw new Error(`${args.join(' ')} failed for ${scenario.title} (exit ${result.code}):\n${result.stderr}`);
+    if (scenario.issue) {
+      const issue = github.issues.find((i) => i.labels.includes('mapsync-clicks'));
+      if (!issue) throw new Error(`no mapsync-clicks issue was opened for ${scenario.title}`);
+      return { body: issue.body, issueTitle: issue.title };
+    }
     const [comment] = github.commentsOn(PR);
     if (!comment) throw new Error(`no comment was posted for ${scenario.title}`);
-    return comment.body;
+    return { body: comment.body };
   } finally {
     await github.close();
+    await share?.close();
   }
 }
 
@@ -187,14 +254,14 @@ if (!existsSync(CHROMIUM)) {
 }
 const work = await mkdtemp(join(tmpdir(), 'mapsync-screenshots-'));
 try {
-  const { startGitHubServer } = await loadFakes();
+  const fakes = await loadFakes();
   await mkdir(join(ROOT, 'docs'), { recursive: true });
   for (const scenario of SCENARIOS) {
-    const body = await planComment(work, startGitHubServer, scenario);
+    const { body, issueTitle } = await postedBody(work, fakes, scenario);
     // SCREENSHOTS_MARKDOWN=DIR keeps the posted bodies, to read what the pictures show.
     if (process.env.SCREENSHOTS_MARKDOWN) await writeFile(join(process.env.SCREENSHOTS_MARKDOWN, scenario.file.replace(/\.png$/, '.md')), body);
     const png = join(ROOT, 'docs', scenario.file);
-    const height = await screenshot(await commentPage(body, { title: scenario.title }), png, work, scenario.maxHeight);
+    const height = await screenshot(await commentPage(body, { title: scenario.title, issueTitle }), png, work, scenario.maxHeight);
     process.stdout.write(`docs/${scenario.file}: ${scenario.title}, ${body.length.toLocaleString('en-US')} characters of Markdown, ${WIDTH}x${height} px\n`);
   }
 } finally {

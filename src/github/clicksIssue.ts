@@ -7,7 +7,7 @@ import type { CommandContext } from '../context.js';
 import { code, link, plural } from '../markdown/escape.js';
 import type { Plan } from '../model.js';
 import { hasChanges, hasErrors, renderBody } from '../plan/render/index.js';
-import { asOfPhrase } from '../plan/render/readOnly.js';
+import { asOfPhrase, utcMinute } from '../plan/render/readOnly.js';
 import { redact } from '../secrets.js';
 import { createGitHubClient, withGitHub } from './client.js';
 import { readGitHubContext, type GitHubContext } from './context.js';
@@ -32,8 +32,9 @@ export interface ClicksIssueOutcome {
 
 const shortSha = (sha: string | undefined) => (sha && /^[0-9a-f]{7,64}$/i.test(sha) ? sha.slice(0, 7) : undefined);
 
+/** Now, written the way the freshness line writes its time ("2026-11-30 08:15 UTC"). */
 function when(): string {
-  return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  return utcMinute(new Date().toISOString());
 }
 
 export function renderClicksIssue(plan: Plan, github: GitHubContext, by: 'apply' | 'drift'): { title: string; body: string } {

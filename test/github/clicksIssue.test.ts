@@ -41,7 +41,8 @@ const LINKS = { linkPrefixes: ['https://github.com/acme/crm-mappings/'] };
 describe('the clicks loop: apply --github-issue, then drift --github-issue', () => {
   it('opens one issue with the clicks as a task list, updates it in place, and drift closes it once the list matches', async () => {
     // The plugin maps Grace's seat to CRM user 2; mappings/ wants CRM user 3 there, and the free seat mapped to 4.
-    const wanted = [{ crm: userId(1), outreach: 42 }, { crm: userId(3), outreach: 57 }, { crm: userId(4), outreach: 77 }];
+    // No CRM directory is read: the YAML name is the only name of CRM user 3 there is.
+    const wanted = [{ crm: userId(1), outreach: 42 }, { crm: userId(3), outreach: 57, name: 'Grace Hopper' }, { crm: userId(4), outreach: 77 }];
     const dir = await project([ada, grace, free], mappingsYaml(wanted));
     const env = await actionsEnv(dir, github.url);
 
@@ -56,11 +57,13 @@ describe('the clicks loop: apply --github-issue, then drift --github-issue', () 
     expect(issue.body).toContain('`fffffff`');
     const tasks = issue.body.split('\n').filter((l) => l.startsWith('- [ ] '));
     expect(tasks).toEqual([
-      `- [ ] 1. Search for \`${userId(2)}\` and remove its mapping: CRM user \`${userId(2)}\` ↔ Outreach user Grace Hopper \`57\``,
-      `- [ ] 2. Add a mapping: CRM user \`${userId(3)}\` ↔ Outreach user Grace Hopper \`57\`, then Save`,
+      `- [ ] 1. Search for \`${userId(2)}\` and remove its mapping to Outreach user Grace Hopper \`57\``,
+      `- [ ] 2. Add a mapping: CRM user \`${userId(3)}\` (YAML name: Grace Hopper) ↔ Outreach user Grace Hopper \`57\`, then Save`,
       `- [ ] 3. Add a mapping: CRM user \`${userId(4)}\` ↔ Outreach user Free Seat \`77\`, then Save`,
     ]);
-    expect(issue.body).toContain("can only be changed in the plugin screen");
+    // Who changes the list is said once (the footer), not again above the verdict.
+    expect(issue.body.match(/plugin screen changes/g)).toHaveLength(1);
+    expect(issue.body).toMatch(/^Planned \d{4}-\d\d-\d\d \d\d:\d\d UTC by `mapsync apply` for the pushed commit\.$/m);
     expect(issue.body).toContain("**The plugin's list (`plugin-export:users.csv`) does not match `mappings/` yet:** these 3 clicks make it match");
     expect(gfmProblems(issue.body, LINKS)).toEqual([]);
     expect(renderGfm(issue.body).match(/<input type="checkbox" disabled="" \/>/g)).toHaveLength(3);
@@ -84,7 +87,7 @@ describe('the clicks loop: apply --github-issue, then drift --github-issue', () 
     expect(writes().slice(3)).toEqual(['PATCH /issues/1']);
     expect(issue.state).toBe('open');
     expect(issue.body.split('\n').filter((l) => l.startsWith('- [ ] '))).toEqual([
-      `- [ ] 1. Add a mapping: CRM user \`${userId(3)}\` ↔ Outreach user Grace Hopper \`57\`, then Save`,
+      `- [ ] 1. Add a mapping: CRM user \`${userId(3)}\` (YAML name: Grace Hopper) ↔ Outreach user Grace Hopper \`57\`, then Save`,
     ]);
     expect(issue.body).toMatch(/Checked again .* by `mapsync drift`: these clicks remain/);
 

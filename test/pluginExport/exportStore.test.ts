@@ -58,6 +58,13 @@ describe('plugin-export: reading the users CSV', () => {
     expect(text.stdout.match(/CRM users were not checked/g)).toHaveLength(1);
     expect(text.stdout.indexOf(`1. Search for ${crmId(2)} and remove its mapping:`)).toBeLessThan(text.stdout.indexOf('2. Add a mapping:'));
     expect(text.stdout).toMatch(/Plan: 0 to add, 0 to remove, 1 to replace, 1 unchanged\.\n$/);
+
+    // The Markdown body says once who changes the list, in its verdict; the clicks name the Outreach user once.
+    const markdown = await runCli(['plan', '--format', 'markdown'], { cwd: dir });
+    expect(markdown.code, markdown.stderr).toBe(0);
+    expect(markdown.stdout).toContain("**Merging changes nothing in the plugin's list (`plugin-export:users.csv`):** only the plugin screen changes it. These 2 clicks in the plugin screen make it match `mappings/`, every removal before every addition; the next drift run checks that they were made.");
+    expect(markdown.stdout.match(/plugin screen changes/g)).toHaveLength(1);
+    expect(markdown.stdout).toContain(`- [ ] 1. Search for \`${crmId(2)}\` and remove its mapping to Outreach user Grace Hopper \`57\``);
   });
 
   it('matches overridden columns from pluginExport.columns, trimmed and in any case', async () => {

@@ -7,7 +7,7 @@ import type { Plan, Warning } from '../../model.js';
 import { code, count, link, plural, text } from '../../markdown/escape.js';
 import { countsLine, countsPhrase, driftCountsLine, hasErrors } from './describe.js';
 import { alignRows, rowOf } from './lines.js';
-import { leadingFacts, READ_ONLY_NOTICE } from './readOnly.js';
+import { leadingFacts } from './readOnly.js';
 import { SCREENS_LINE, taskListLines } from './taskList.js';
 import type { Mode } from './view.js';
 import { inRiskOrder, planView, type ChangeView, type PlanView, type UserView } from './view.js';
@@ -124,9 +124,11 @@ function verdictOf(view: PlanView, store: string): string[] {
   if (view.plan.readOnly && view.errors.length === 0) {
     const clicks = view.plan.summary.remove + view.plan.summary.add;
     if (clicks === 0) return [`**Nothing to click:** the plugin's list (${store}) already matches \`mappings/\`.`];
-    const these = clicks === 1 ? 'this click in the plugin screen makes' : `these ${count(clicks)} clicks in the plugin screen make`;
-    if (view.mode === 'drift') return [`**The plugin's list (${store}) differs from \`mappings/\`:** ${these} it match again, every removal before every addition.`];
-    return [`**Merging changes nothing in the plugin's list (${store}):** ${these} it match \`mappings/\`, every removal before every addition.`];
+    // Said once per body: only the plugin screen changes the list, and drift checks the clicks.
+    const these = clicks === 1 ? 'This click in the plugin screen makes' : `These ${count(clicks)} clicks in the plugin screen make`;
+    const checked = `the next drift run checks that ${clicks === 1 ? 'it was' : 'they were'} made`;
+    if (view.mode === 'drift') return [`**The plugin's list (${store}) differs from \`mappings/\`:** only the plugin screen changes it. ${these} it match again, every removal before every addition; ${checked}.`];
+    return [`**Merging changes nothing in the plugin's list (${store}):** only the plugin screen changes it. ${these} it match \`mappings/\`, every removal before every addition; ${checked}.`];
   }
   if (view.errors.length > 0) {
     return ['> [!CAUTION]', `> **Merging applies nothing:** the plan has ${plural(view.errors.length, 'error')} (users the directories do not know). Fix them and push again.`];
@@ -183,9 +185,8 @@ function build(view: PlanView, options: BodyOptions, n: number): string {
     : `### Mapping drift: ${total === 0 ? 'none' : countsPhrase(plan)}`), '');
   out.push([...(options.facts ?? []), `store ${store}`].join(' · '), '');
   out.push(`**${(mode === 'drift' ? driftCountsLine : countsLine)(plan)}**`, '');
-  // Freshness and the notes, once; a read-only plan then says who changes the list.
+  // Freshness and the notes, once; the verdict below says who changes a read-only store's list.
   const lead = leadingFacts(plan).map((line) => text(line));
-  if (plan.readOnly) lead.push(text(READ_ONLY_NOTICE));
   if (lead.length > 0) out.push(lead.join('\n\n'), '');
   if (options.intro) out.push(options.intro, '');
 

@@ -11,10 +11,20 @@ function who(role: string, u: UserView): string {
   return u.name ? `${role} ${text(u.name)} ${code(u.id)}` : `${role} ${code(u.id)}`;
 }
 
-/** The pair a replace takes away: the side that changes, as it was. */
-function removedPair(c: ChangeView): { crm: UserView; outreach: UserView } {
+/**
+ * Who a CRM user is, after its ID: the directory's name, else the YAML's (marked as such), else
+ * nothing. Without a CRM directory (the read-only stores' default) the YAML name is all there is,
+ * and the plugin's dropdown lists CRM users by name.
+ */
+function crmHint(crm: UserView, yamlName: string | undefined): string {
+  if (crm.name) return ` (${text(crm.name)})`;
+  return yamlName ? ` (YAML name: ${text(yamlName)})` : '';
+}
+
+/** The pair a replace takes away: the side that changes, as it was; the YAML name when the CRM user stays. */
+function removedPair(c: ChangeView): { crm: UserView; outreach: UserView; yamlName?: string } {
   if (c.before?.side === 'crm') return { crm: c.before.user, outreach: c.outreach };
-  if (c.before?.side === 'outreach') return { crm: c.crm, outreach: c.before.user };
+  if (c.before?.side === 'outreach') return { crm: c.crm, outreach: c.before.user, ...(c.yamlName ? { yamlName: c.yamlName } : {}) };
   return { crm: c.crm, outreach: c.outreach };
 }
 
@@ -40,7 +50,8 @@ export function taskListLines(parts: TaskListParts): string[] {
   const totalAdditions = parts.totals.replaces + parts.totals.adds;
   if (totalRemovals > 0) {
     out.push(`**First remove ${plural(totalRemovals, 'mapping')}** — the plugin cannot map a user who is still mapped. Search by the CRM user ID (searching by name finds nothing):`, '');
-    for (const pair of removals) out.push(`- [ ] ${count(++step)}. Search for ${code(pair.crm.id)} and remove its mapping: ${who('CRM user', pair.crm)} ↔ ${who('Outreach user', pair.outreach)}`);
+    // The search finds the CRM user by ID, so the ID is said once, with the name after it.
+    for (const pair of removals) out.push(`- [ ] ${count(++step)}. Search for ${code(pair.crm.id)}${crmHint(pair.crm, pair.yamlName)} and remove its mapping to ${who('Outreach user', pair.outreach)}`);
     if (removals.length < totalRemovals) out.push(`- … and ${plural(totalRemovals - removals.length, 'more removal')} not listed here`);
     out.push('');
   }
@@ -48,7 +59,9 @@ export function taskListLines(parts: TaskListParts): string[] {
     step = Math.max(step, totalRemovals);
     out.push(`**${totalRemovals > 0 ? 'Then add' : 'Add'} ${plural(totalAdditions, 'mapping')}:**`, '');
     for (const c of additions) {
-      const claim = c.claim ? ` (YAML name: ${text(c.claim)})` : '';
+      // A YAML name that differs from the directory's is shown as a claim; with no CRM name known it is the only hint.
+      const yamlOnly = c.crm.name ? c.claim : c.claim ?? c.yamlName;
+      const claim = yamlOnly ? ` (YAML name: ${text(yamlOnly)})` : '';
       out.push(`- [ ] ${count(++step)}. Add a mapping: ${who('CRM user', c.crm)}${claim} ↔ ${who('Outreach user', c.outreach)}, then Save`);
     }
     if (additions.length < totalAdditions) out.push(`- … and ${plural(totalAdditions - additions.length, 'more addition')} not listed here`);

@@ -23,6 +23,8 @@ export interface ChangeView {
   before?: { side: 'crm' | 'outreach'; user: UserView };
   /** The YAML `name`, when it is the only name known or differs from the directories' name. */
   claim?: string;
+  /** The YAML `name` as written (adds and replaces): the click lists name a CRM user no directory named by it. */
+  yamlName?: string;
   /** Where the add was written (adds and replaces). */
   source?: { file: string; line: number };
 }
@@ -60,6 +62,7 @@ function addView(a: AddChange): ChangeView {
   const view: ChangeView = { kind: 'add', crm: user(a.crmUserId, a.crmUserName), outreach: user(a.outreachUserId, a.outreachUserName), source: { file: a.file, line: a.line } };
   const claim = claimOf(a.name, view.crm, view.outreach);
   if (claim !== undefined) view.claim = claim;
+  if (a.name) view.yamlName = a.name;
   return view;
 }
 
