@@ -6,7 +6,7 @@ import { crmIdRules } from '../crm/index.js';
 import { resolveDirectories } from '../directories/index.js';
 import type { Directories } from '../directories/directory.js';
 import type { DesiredState, LiveState, Plan, PlanNote } from '../model.js';
-import { openStore } from '../stores/index.js';
+import { startStore } from '../stores/openEarly.js';
 import type { MappingStore } from '../stores/store.js';
 import { computePlanDetails } from './computePlan.js';
 import { releaseGarbage } from '../memory.js';
@@ -29,12 +29,20 @@ export interface PrepareOptions {
 
 export async function preparePlan(context: CommandContext, options: PrepareOptions = {}): Promise<PreparedPlan> {
   const mappingsDir = options.mappingsDir ?? context.config.mappingsDir;
-  const desired = await loadValidDesired(mappingsDir, crmIdRules(context.config.crm), context.log, 'no plan was made');
-  releaseGarbage(desired.mappings.length);
   const storeContext = { config: context.config, env: context.env, log: context.log, ports: context.ports };
-  const store = await openStore(options.storeSpec ?? context.config.store, storeContext);
+  // A store that lists over the network starts now; the files are read while it answers.
+  const start = await startStore(options.storeSpec ?? context.config.store, storeContext);
+  let desired: DesiredState;
   try {
-    const live = await store.list();
+    desired = await loadValidDesired(mappingsDir, crmIdRules(context.config.crm), context.log, 'no plan was made');
+  } catch (err) {
+    await start.abandon();
+    throw err;
+  }
+  releaseGarbage(desired.mappings.length);
+  const { store, live: listing } = await start.take();
+  try {
+    const live = await listing;
     releaseGarbage(live.mappings.length);
     const directories = await resolveDirectories(store.directories(), storeContext);
     const details = await computePlanDetails({

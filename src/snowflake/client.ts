@@ -79,6 +79,8 @@ export class SnowflakeClient {
     private readonly key: SnowflakeKey,
     private readonly log: Logger,
     private readonly userAgent: string,
+    /** Aborting it stops the run's requests and waits (the store was closed before its answer). */
+    private readonly signal?: AbortSignal,
   ) {}
 
   /** Runs one statement and reads every partition of its result. */
@@ -135,7 +137,7 @@ export class SnowflakeClient {
       const statusUrl = String(answer.body.statementStatusUrl ?? `/api/v2/statements/${String(answer.body.statementHandle ?? '')}`);
       if (Date.now() > deadline) throw new MapsyncError(`the Snowflake statement was still running after ${STATEMENT_TIMEOUT_SECONDS} s`, { hint: 'try again, or use a larger warehouse (SNOWFLAKE_WAREHOUSE)' });
       this.log.debug(`snowflake: statement still running; asking again in ${delay} ms`);
-      await sleep(delay);
+      await sleep(delay, this.signal);
       delay = Math.min(delay * 2, 2_000);
       answer = await this.send('GET', statusUrl);
     }
@@ -155,6 +157,7 @@ export class SnowflakeClient {
   /** One request, retried on transient answers; a 401 gets one new JWT per run. */
   private async send(method: 'GET' | 'POST', path: string, body?: unknown, retryPath = path): Promise<Answer> {
     for (let attempt = 0; ; attempt++) {
+      this.signal?.throwIfAborted();
       const url = `${this.settings.url}${attempt === 0 ? path : retryPath}`;
       let response: Response;
       try {
@@ -169,11 +172,13 @@ export class SnowflakeClient {
             ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
           },
           ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+          ...(this.signal ? { signal: this.signal } : {}),
         });
       } catch (err) {
+        this.signal?.throwIfAborted();
         const reason = (err as { cause?: { code?: string; message?: string } }).cause?.code ?? (err as Error).message;
         if (attempt >= MAX_RETRIES) throw new MapsyncError(`cannot reach Snowflake at ${this.settings.url}: ${reason}`, { hint: 'check SNOWFLAKE_ACCOUNT (or SNOWFLAKE_URL) and the network' });
-        await sleep(retryAfterMs(null, attempt));
+        await sleep(retryAfterMs(null, attempt), this.signal);
         continue;
       }
       const status = response.status;
@@ -182,7 +187,7 @@ export class SnowflakeClient {
         await response.arrayBuffer().catch(() => undefined);
         if (attempt >= MAX_RETRIES) throw new MapsyncError(`Snowflake kept answering ${status} (${status === 429 ? 'too many requests' : 'unavailable'}) after ${MAX_RETRIES} retries`, { hint: 'try again later' });
         this.log.debug(`snowflake: ${status} on ${method}; waiting ${wait} ms`);
-        await sleep(wait);
+        await sleep(wait, this.signal);
         continue;
       }
       const text = await response.text();

@@ -21,6 +21,11 @@ export function parseStoreSpec(spec: string): { kind: string; argument: string |
   return colon < 0 ? { kind: spec, argument: undefined } : { kind: spec.slice(0, colon), argument: spec.slice(colon + 1) };
 }
 
+/** The factory of the store `spec` names, loaded; undefined for an unknown store. */
+export async function factoryFor(spec: string): Promise<StoreFactory | undefined> {
+  return factories[parseStoreSpec(spec).kind]?.();
+}
+
 export async function openStore(spec: string, context: StoreContext): Promise<MappingStore> {
   const { kind, argument } = parseStoreSpec(spec);
   const load = factories[kind];

@@ -36,6 +36,8 @@ class PluginShareStore implements MappingStore {
   readonly spec = 'plugin-share';
   readonly readOnly = true;
   private contents: Promise<ShareContents> | undefined;
+  /** Aborted by close(): a read still in flight (plan started it early, then the files failed) stops. */
+  private readonly closing = new AbortController();
 
   constructor(
     private readonly context: StoreContext,
@@ -52,7 +54,7 @@ class PluginShareStore implements MappingStore {
   private async fetch(): Promise<ShareContents> {
     const { env, config, log } = this.context;
     const settings = snowflakeSettings(env);
-    const client = new SnowflakeClient(settings, loadSnowflakeKey(env), log, 'mapsync (plugin-share)');
+    const client = new SnowflakeClient(settings, loadSnowflakeKey(env), log, 'mapsync (plugin-share)', this.closing.signal);
     const orgId = config.pluginShare.orgId;
     let result: ResultSet;
     try {
@@ -88,7 +90,9 @@ class PluginShareStore implements MappingStore {
     return { outreach: shareDirectory(() => this.read().then((c) => c.users)) };
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.closing.abort();
+  }
 }
 
 function shareDirectory(users: () => Promise<Map<OutreachUserId, OutreachUser>>): OutreachDirectory {
@@ -123,7 +127,7 @@ function checkOneOrg(orgs: readonly string[], database: string, schema: string):
   });
 }
 
-export const createPluginShareStore: StoreFactory = async (argument, context) => {
+const openPluginShareStore = async (argument: string | undefined, context: StoreContext): Promise<MappingStore> => {
   if (argument !== undefined) {
     throw new MapsyncError(`the plugin-share store takes no argument (got "plugin-share:${argument}")`, {
       hint: `set pluginShare.database, pluginShare.schema (and pluginShare.orgId) in ${CONFIG_FILE}`,
@@ -135,3 +139,6 @@ export const createPluginShareStore: StoreFactory = async (argument, context) =>
   snowflakeSettings(context.env);
   return new PluginShareStore(context, database, schema);
 };
+
+// Its open reads nothing and its list waits on Snowflake: plan starts it before reading the files.
+export const createPluginShareStore: StoreFactory = Object.assign(openPluginShareStore, { listsOverNetwork: true });

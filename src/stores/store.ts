@@ -83,4 +83,12 @@ export interface MappingStore {
 
 export type { StoreContext };
 
-export type StoreFactory = (argument: string | undefined, context: StoreContext) => Promise<MappingStore>;
+export type StoreFactory = ((argument: string | undefined, context: StoreContext) => Promise<MappingStore>) & {
+  /**
+   * True when the store's list() mostly waits on the network and its open reads nothing local
+   * and prints nothing: plan then starts the list while it reads the mapping files (openEarly.ts).
+   * Left unset for stores whose open reads a file (the file store): overlapping those would only
+   * hold both in memory at once.
+   */
+  readonly listsOverNetwork?: boolean;
+};
