@@ -103,7 +103,7 @@ export async function computePlanDetails(input: PlanInput): Promise<PlanDetails>
   // (code, then the IDs), whatever order the store listed its users in.
   const warnings: Warning[] = [
     ...(guard ? [guard] : []),
-    ...[...live.warnings, ...findLiveDuplicates(live.mappings), ...mappingWarnings].sort(compareWarnings),
+    ...[...live.warnings, ...findLiveDuplicates(live.mappings, { readOnly: input.readOnly }), ...mappingWarnings].sort(compareWarnings),
   ];
 
   const plan: Plan = {

@@ -5,7 +5,13 @@
 import type { CrmUserId, LiveMapping, OutreachUserId, Warning } from '../model.js';
 import { comparePairs, pairKey } from './order.js';
 
-export function findLiveDuplicates(mappings: readonly LiveMapping[]): Warning[] {
+/**
+ * readOnly: the live mappings are the CRM plugin's own list, which mapsync never writes: the
+ * warnings name that list and say the clicks remove the extra mappings, not that mapsync does.
+ */
+export function findLiveDuplicates(mappings: readonly LiveMapping[], options: { readOnly?: boolean } = {}): Warning[] {
+  const where = options.readOnly ? "the plugin's list" : 'the live store';
+  const removed = options.readOnly ? 'the clicks below remove those not in mappings/' : 'those not in mappings/ are removed';
   // Sorted copies of the list (references only) put every user's mappings side by side: at
   // 100,000 mappings, two arrays cost far less than a Map per side, and duplicates are rare.
   const byCrm = [...mappings].sort(comparePairs);
@@ -50,7 +56,7 @@ export function findLiveDuplicates(mappings: readonly LiveMapping[]): Warning[] 
     ids.sort((a, b) => a - b);
     warnings.push({
       code: 'live-duplicate',
-      message: `the live store maps CRM user ${crmUserId} to ${ids.length} Outreach users (${ids.join(', ')}); those not in mappings/ are removed`,
+      message: `${where} maps CRM user ${crmUserId} to ${ids.length} Outreach users (${ids.join(', ')}); ${removed}`,
       crmUserId,
       outreachUserId: ids[0],
     });
@@ -59,7 +65,7 @@ export function findLiveDuplicates(mappings: readonly LiveMapping[]): Warning[] 
     ids.sort();
     warnings.push({
       code: 'live-duplicate',
-      message: `the live store maps Outreach user ${outreachUserId} from ${ids.length} CRM users (${ids.join(', ')}); those not in mappings/ are removed`,
+      message: `${where} maps Outreach user ${outreachUserId} from ${ids.length} CRM users (${ids.join(', ')}); ${removed}`,
       crmUserId: ids[0],
       outreachUserId,
     });
@@ -67,7 +73,7 @@ export function findLiveDuplicates(mappings: readonly LiveMapping[]): Warning[] 
   for (const m of repeated.values()) {
     warnings.push({
       code: 'live-duplicate',
-      message: `the live store holds the mapping ${m.crmUserId} <-> ${m.outreachUserId} more than once`,
+      message: `${where} holds the mapping ${m.crmUserId} <-> ${m.outreachUserId} more than once`,
       crmUserId: m.crmUserId,
       outreachUserId: m.outreachUserId,
     });

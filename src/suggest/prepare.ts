@@ -58,7 +58,10 @@ export async function suggestFor(context: CommandContext, desired: DesiredState,
   if (!crm?.listUsers || !outreach?.listUsers) {
     const missing = [!crm?.listUsers ? 'CRM users' : undefined, !outreach?.listUsers ? 'Outreach users' : undefined].filter(Boolean).join(' and ');
     throw new MapsyncError(`suggest needs every user of both directories, but there is no list of ${missing} for store ${store.spec}`, {
-      hint: 'set the Salesforce (SF_*) and Outreach (OUTREACH_*) credentials (for the plugin stores: directories.crm in mapsync.config.yaml), or give the file store "crmUsers" and "outreachUsers" lists',
+      // The read-only stores know Outreach users; their CRM users come only from directories.crm.
+      hint: store.readOnly
+        ? `set directories.crm: ${context.config.crm} in mapsync.config.yaml and that CRM's credentials (${context.config.crm === 'dynamics' ? 'DYNAMICS_*' : 'SF_*'}) to read its users`
+        : 'set the Salesforce (SF_*) and Outreach (OUTREACH_*) credentials, or give the file store "crmUsers" and "outreachUsers" lists',
     });
   }
   const [crmUsers, outreachUsers] = await Promise.all([crm.listUsers(), outreach.listUsers()]);

@@ -188,6 +188,18 @@ describe('plugin-export: reading the users CSV', () => {
     const plan = JSON.parse(result.stdout);
     expect(plan.warnings.map((w: { code: string }) => w.code)).toContain('live-duplicate');
     expect(plan.changes).toEqual([expect.objectContaining({ action: 'remove', crmUserId: crmId(1), outreachUserId: 57 })]);
+    // The list is the plugin's, which mapsync never writes: the clicks remove the extra mapping.
+    expect(plan.warnings.find((w: { code: string }) => w.code === 'live-duplicate').message)
+      .toBe(`the plugin's list maps CRM user ${crmId(1)} to 2 Outreach users (42, 57); the clicks below remove those not in mappings/`);
+
+    const imported = await runCli(['import'], { cwd: dir });
+    expect(imported.code).toBe(1);
+    expect(imported.stderr).toContain("error: the plugin's list maps 2 pairs that mapping files cannot express (a user mapped twice); nothing was written\n");
+    expect(imported.stderr).toContain('hint: decide which mapping each of those users keeps, remove the other in the plugin screen (or write those entries by hand), then import again\n');
+
+    const suggested = await runCli(['suggest'], { cwd: dir });
+    expect(suggested.code).toBe(1);
+    expect(suggested.stderr).toContain("hint: set directories.crm: salesforce in mapsync.config.yaml and that CRM's credentials (SF_*) to read its users\n");
   });
 
   it('import then plan shows no changes', async () => {

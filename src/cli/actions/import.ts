@@ -48,9 +48,12 @@ export const runImport: CommandRunner<ImportOptions> = async (options, context) 
     // remove live mappings, so nothing is written and each one is named.
     if (skipped.length > 0) {
       for (const line of skipped) context.log.info(`cannot express: ${line}`);
-      throw new MapsyncError(`the live store maps ${skipped.length} pair${skipped.length === 1 ? '' : 's'} that mapping files cannot express (a user mapped twice); nothing was written`, {
+      // On a read-only store the list is the plugin's: only its screen can drop the extra mapping.
+      const where = store.readOnly ? "the plugin's list" : 'the live store';
+      const fix = store.readOnly ? 'remove the other in the plugin screen' : 'fix it in the live store';
+      throw new MapsyncError(`${where} maps ${skipped.length} pair${skipped.length === 1 ? '' : 's'} that mapping files cannot express (a user mapped twice); nothing was written`, {
         code: 'import-inexpressible',
-        hint: 'decide which mapping each of those users keeps, fix it in the live store (or write those entries by hand), then import again',
+        hint: `decide which mapping each of those users keeps, ${fix} (or write those entries by hand), then import again`,
       });
     }
     text = importYaml(entries, schemaPathFrom(out !== undefined ? dirname(out) : context.config.mappingsDir));
