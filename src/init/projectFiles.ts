@@ -48,10 +48,13 @@ export function configFile(crm: CrmName, store: string): string {
 # Which CRM the user IDs in mappings/ belong to: salesforce or dynamics.
 crm: ${crm}
 # Where the live mappings are kept:
-#   file:PATH   a local JSON file: for trying mapsync out (plan and apply run without credentials)
-#   salesforce  on the Salesforce User record (SF_* secrets)
-#   outreach    on the Outreach user (OUTREACH_* secrets)
-#   dynamics    on the Dynamics 365 systemuser row (DYNAMICS_* secrets)
+#   file:PATH           a local JSON file: for trying mapsync out (plan and apply run without credentials)
+#   salesforce          on the Salesforce User record (SF_* secrets)
+#   outreach            on the Outreach user (OUTREACH_* secrets)
+#   dynamics            on the Dynamics 365 systemuser row (DYNAMICS_* secrets)
+#   plugin-share        the CRM plugin's own list, read from Outreach Data Sharing (SNOWFLAKE_* secrets);
+#                       read-only: plans are the clicks to make in the plugin screen
+#   plugin-export:PATH  the CRM plugin's own list, read from the users CSV Outreach exports; read-only too
 store: ${store}
 
 # The other settings, shown with their defaults; uncomment one to change it.

@@ -51,6 +51,10 @@ describe('mapsync init', () => {
 
     const config = parse(files['mapsync.config.yaml']!) as Record<string, unknown>;
     expect(config).toEqual({ crm: 'salesforce', store: 'file:.mapsync/live.json' });
+    // The comment above store: names every store a person can put there, the read-only ones too.
+    for (const store of ['file:PATH', 'salesforce', 'outreach', 'dynamics', 'plugin-share', 'plugin-export:PATH']) {
+      expect(files['mapsync.config.yaml']).toMatch(new RegExp(`^#   ${store.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} +\\S`, 'm'));
+    }
     expect(files['.gitignore']!.split('\n')).toEqual(expect.arrayContaining(['.mapsync/', 'node_modules/']));
 
     const validate = await runCli(['validate'], { cwd: dir });
