@@ -258,6 +258,7 @@ describe('plugin-export: read-only', () => {
     // A saved plan is refused the same way.
     const saved = await runCli(['plan', '--out', 'plan.json'], { cwd: dir });
     expect(saved.code, saved.stderr).toBe(0);
+    expect(saved.stderr).toBe("Saved the plan to plan.json; npx mapsync show plan.json prints its clicks again (apply refuses plugin-export:users.csv: only the plugin screen changes its list)\n");
     const fromFile = await runCli(['apply', 'plan.json'], { cwd: dir });
     expect(fromFile.code).toBe(1);
     // Nothing printed the checklist this time: the line names the command that does.

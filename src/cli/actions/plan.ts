@@ -55,7 +55,10 @@ export const runPlan: CommandRunner<PlanOptions> = async (options, context) => {
       if (failed) context.log.info(`not saving ${options.out}: a plan with errors cannot be applied`);
       else {
         await savePlan(options.out, plan);
-        context.log.info(`Saved the plan to ${options.out}; apply it with: npx mapsync apply ${options.out}`);
+        // A read-only store's plan is never applied: say what the saved file is good for instead.
+        context.log.info(plan.readOnly
+          ? `Saved the plan to ${options.out}; npx mapsync show ${options.out} prints its clicks again (apply refuses ${plan.store}: only the plugin screen changes its list)`
+          : `Saved the plan to ${options.out}; apply it with: npx mapsync apply ${options.out}`);
       }
     }
     // Every change goes to the job summary when it fits its 1 MiB; the comment then links there,
