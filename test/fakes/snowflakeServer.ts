@@ -93,6 +93,14 @@ export interface SnowflakeRequest {
 interface Result {
   rowType: { name: string; type: string; nullable: boolean; length: number | null; precision: number | null; scale: number | null; database: string; schema: string; table: string; byteLength: number | null }[];
   partitions: (string | null)[][][];
+  /**
+   * Each partition's rows as JSON, rendered once when the statement ran: like Snowflake's result
+   * chunks, a result is stored once per statement handle and served from there, not re-rendered
+   * per read. Also gives partitionInfo's uncompressedSize.
+   */
+  partitionJson: string[];
+  /** A partition's gzip body, made at its first read and served from then on. */
+  partitionGzip: (Buffer | undefined)[];
   pendingLeft: number;
 }
 
@@ -146,11 +154,18 @@ function renderTimestamp(seconds: number, format: 'epoch' | 'text'): string {
 
 type ColumnKind = 'timestamp_ntz' | 'boolean' | 'text' | 'fixed';
 
-/** The Snowflake type of a result column, from the column it comes from (the seeded schema's names). */
-function columnKind(name: string, values: readonly SqlValue[]): ColumnKind {
+/** The Snowflake type of result column `i`, from the column it comes from (the seeded schema's names). */
+function columnKind(name: string, rows: readonly SqlValue[][], i: number): ColumnKind {
   if (/_AT$/.test(name)) return 'timestamp_ntz';
   if (/^IS_/.test(name)) return 'boolean';
-  return values.some((v) => typeof v === 'number') && values.every((v) => v === null || typeof v === 'number') ? 'fixed' : 'text';
+  // A number column: some value is a number and every value is a number or null.
+  let numbers = 0;
+  for (const row of rows) {
+    const value = row[i] ?? null;
+    if (typeof value === 'number') numbers += 1;
+    else if (value !== null) return 'text';
+  }
+  return numbers > 0 ? 'fixed' : 'text';
 }
 
 function renderValue(value: SqlValue, kind: ColumnKind, format: 'epoch' | 'text'): string | null {
@@ -282,18 +297,21 @@ export class FakeSnowflake {
     const partitionParam = url.searchParams.get('partition');
     if (partitionParam !== null) entry.partition = Number(partitionParam);
     this.log.push(entry);
-    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+    const wantsGzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    const reply = (status: number, payload: Buffer, headers: Record<string, string>) => {
       entry.status = status;
-      let payload: Buffer = Buffer.from(JSON.stringify(body));
-      const wantsGzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
-      if (wantsGzip && entry.partition !== undefined && status === 200) {
-        payload = gzipSync(payload);
-        headers['Content-Encoding'] = 'gzip';
-        entry.gzip = true;
-      }
       res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': String(payload.length), ...headers });
       res.end(payload);
       entry.ms = Date.now() - entry.at;
+    };
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => reply(status, Buffer.from(JSON.stringify(body)), headers);
+    // A partition read: the stored result's JSON, gzipped when asked (compressed once, then served).
+    const sendPartition = (result: Result, index: number, headers: Record<string, string>) => {
+      const json = `{"data":${result.partitionJson[index]!}}`;
+      if (!wantsGzip) return reply(200, Buffer.from(json), headers);
+      entry.gzip = true;
+      result.partitionGzip[index] ??= gzipSync(json);
+      reply(200, result.partitionGzip[index]!, { ...headers, 'Content-Encoding': 'gzip' });
     };
 
     const auth = String(req.headers.authorization ?? '');
@@ -350,7 +368,7 @@ export class FakeSnowflake {
       const last = result.partitions.length - 1;
       const link = (n: number, rel: string) => `</api/v2/statements/${match[1]}?partition=${n}>; rel="${rel}"`;
       const links = [link(0, 'first'), ...(entry.partition < last ? [link(entry.partition + 1, 'next')] : []), ...(entry.partition > 0 ? [link(entry.partition - 1, 'prev')] : []), link(last, 'last')];
-      return send(200, { data }, { Link: links.join(',') });
+      return sendPartition(result, entry.partition, { Link: links.join(',') });
     }
     return send(404, { code: '000000', message: `no route ${req.method} ${url.pathname}` });
   }
@@ -380,7 +398,7 @@ export class FakeSnowflake {
         numRows,
         format: 'jsonv2',
         rowType: result.rowType,
-        partitionInfo: result.partitions.map((p) => ({ rowCount: p.length, uncompressedSize: Buffer.byteLength(JSON.stringify(p)) })),
+        partitionInfo: result.partitions.map((p, i) => ({ rowCount: p.length, uncompressedSize: Buffer.byteLength(result.partitionJson[i]!) })),
       },
       data: result.partitions[0],
       code: '090001',
@@ -405,12 +423,17 @@ export class FakeSnowflake {
       prepared.free();
     }
     const format = this.options.timestampFormat ?? 'epoch';
-    const kinds = names.map((name, i) => columnKind(name, rows.map((r) => r[i] ?? null)));
-    const rendered = rows.map((row) => row.map((value, i) => renderValue(value, kinds[i]!, format)));
+    const kinds = names.map((name, i) => columnKind(name, rows, i));
+    // Rendered in place: the engine's row arrays are ours, and 200,000 copies would cost more than the query.
+    const rendered = rows as unknown as (string | null)[][];
+    for (const row of rows) for (let i = 0; i < row.length; i++) row[i] = renderValue(row[i] ?? null, kinds[i]!, format);
     const size = this.options.rowsPerPartition ?? 1000;
     const partitions: (string | null)[][][] = [];
     for (let start = 0; start < rendered.length || partitions.length === 0; start += size) partitions.push(rendered.slice(start, start + size));
+    const partitionJson = partitions.map((p) => JSON.stringify(p));
     return {
+      partitionJson,
+      partitionGzip: [],
       rowType: names.map((name, i) => ({
         name, type: kinds[i]!, nullable: true, length: null, precision: kinds[i] === 'fixed' ? 38 : null, scale: kinds[i] === 'timestamp_ntz' ? 9 : kinds[i] === 'fixed' ? 0 : null,
         database: this.options.database.toUpperCase(), schema: this.options.schema.toUpperCase(), table: '', byteLength: kinds[i] === 'text' ? 16777216 : null,
