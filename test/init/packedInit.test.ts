@@ -1,6 +1,7 @@
-// The way an admin starts: the packed tarball installed into an empty project (one pack for this
-// file, shared helper with test/package), then `npx mapsync init`, then validate / fmt --check /
-// plan — and the README's adoption path: import from a seeded file store, plan shows no changes.
+// The way an admin starts: the packed tarball installed into an empty project (the install is
+// shared with test/package through packedInstall.ts's cache; this file gets its own copy), then
+// `npx mapsync init`, then validate / fmt --check / plan — and the README's adoption path: import
+// from a seeded file store, plan shows no changes.
 import { execFile } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
