@@ -237,6 +237,22 @@ describe('plugin-export: the checklist reads top to bottom', () => {
     expect(out).toMatch(new RegExp(`1\\. Search for ${crmId(1)} and remove its mapping:\\n {5}CRM user: {6}Ada Lovelace \\(${crmId(1)}\\), the name in mappings/[^:]+:\\d+\\n {5}Outreach user: Grace Hopper \\(57\\)`));
     expect(out).not.toContain('name not known to mapsync');
   });
+
+  it('colours the clicks on a terminal as other plans colour - and +, and never in --format checklist', async () => {
+    const dir = await project({
+      csv: exportCsv([{ ...ada, external: '' }, { ...grace, external: crmId(1) }]),
+      yaml: mappingsYaml([{ crm: crmId(1), outreach: 42, name: 'Ada Lovelace' }]),
+    });
+    const ESC = '\u001b';
+    const coloured = await runCli(['plan'], { cwd: dir, env: { FORCE_COLOR: '1', NO_COLOR: undefined } });
+    expect(coloured.code, coloured.stderr).toBe(0);
+    expect(coloured.stdout).toContain(`${ESC}[31m1.${ESC}[39m Search for ${crmId(1)} and remove its mapping:`);
+    expect(coloured.stdout).toContain(`${ESC}[32m2.${ESC}[39m Add a mapping:`);
+    expect(coloured.stdout).toContain(`${ESC}[1mFirst remove 1 mapping${ESC}[22m:`);
+    // The checklist format is for files and comments: plain even when colour is forced.
+    const file = await runCli(['plan', '--format', 'checklist'], { cwd: dir, env: { FORCE_COLOR: '1', NO_COLOR: undefined } });
+    expect(file.stdout).not.toContain(ESC);
+  });
 });
 
 describe('plugin-export: read-only', () => {

@@ -53,11 +53,11 @@ interface Removal {
   partner?: { add: AddChange; same: 'crm' | 'outreach' };
 }
 
-function removalStep(n: string, removal: Removal, partnerStep: string | undefined): string[] {
+function removalStep(n: string, removal: Removal, partnerStep: string | undefined, paint: (t: string) => string): string[] {
   const { remove, partner } = removal;
   const pad = ' '.repeat(n.length);
   const sameCrm = partner?.same === 'crm' ? partner.add : undefined;
-  const lines = [`${n} Search for ${remove.crmUserId} and remove its mapping:`, ...pairLines(pad, remove, sameCrm)];
+  const lines = [`${paint(n)} Search for ${remove.crmUserId} and remove its mapping:`, ...pairLines(pad, remove, sameCrm)];
   if (partner && partnerStep) {
     lines.push(partner.same === 'crm'
       ? `${pad}   (step ${partnerStep} maps this CRM user again, to Outreach user ${partner.add.outreachUserId})`
@@ -66,9 +66,9 @@ function removalStep(n: string, removal: Removal, partnerStep: string | undefine
   return lines;
 }
 
-function additionStep(n: string, add: AddChange): string[] {
+function additionStep(n: string, add: AddChange, paint: (t: string) => string): string[] {
   const pad = ' '.repeat(n.length);
-  return [`${n} Add a mapping:`, ...pairLines(pad, add), `${pad}   Save.`];
+  return [`${paint(n)} Add a mapping:`, ...pairLines(pad, add), `${pad}   Save.`];
 }
 
 /** What the checklist says before its steps: which list it is for, and who makes the clicks. */
@@ -96,7 +96,17 @@ function introOf(plan: Plan): string[] {
   ];
 }
 
-export function renderChecklist(plan: Plan): string {
+/** No colour: the checklist is plain text wherever it is not printed to a terminal (files, PR comments). */
+const plain = (t: string) => t;
+type Paints = Record<'bold' | 'red' | 'green' | 'yellow', (t: string) => string>;
+const PLAIN: Paints = { bold: plain, red: plain, green: plain, yellow: plain };
+
+/**
+ * colors: the terminal's (the text view of a read-only plan), to mark the headings, the warnings
+ * and the removal / addition step numbers the way other plans colour - and +; plain otherwise.
+ */
+export function renderChecklist(plan: Plan, colors: Paints = PLAIN): string {
+  const c = colors;
   const out: string[] = [...introOf(plan), ...PLUGIN_SCREENS.map((s) => `  - ${s}`), ''];
   if (plan.readOnly) {
     const notes = (plan.notes ?? []).map((note) => `Note: ${oneLine(note.message)}.`);
@@ -115,8 +125,8 @@ export function renderChecklist(plan: Plan): string {
 
   // Risk first: the guard's verdict and every warning come before the first step.
   if (plan.warnings.length > 0) {
-    out.push('Before you start:');
-    for (const w of plan.warnings) out.push(`  ! ${w.code}: ${oneLine(w.message)}`);
+    out.push(c.bold('Before you start:'));
+    for (const w of plan.warnings) out.push(`  ${c.yellow('!')} ${c.yellow(w.code)}: ${oneLine(w.message)}`);
     out.push('');
   }
 
@@ -137,19 +147,19 @@ export function renderChecklist(plan: Plan): string {
 
   if (removals.length > 0) {
     out.push(
-      `First remove ${plural(removals.length, 'mapping', 'mappings')}: the plugin cannot map a user who is still mapped`,
+      `${c.bold(`First remove ${plural(removals.length, 'mapping', 'mappings')}`)}: the plugin cannot map a user who is still mapped`,
       '("Unable to save because of a server issue"). Search by the CRM user ID: searching by name finds nothing.',
       '',
     );
     removals.forEach((r, i) => {
       const again = r.partner ? count(additionStepOf.get(r.partner.add)!) : undefined;
-      out.push(...removalStep(stepNo(i + 1), r, again));
+      out.push(...removalStep(stepNo(i + 1), r, again, c.red));
     });
     out.push('');
   }
   if (additions.length > 0) {
-    out.push(`${removals.length > 0 ? 'Then add' : 'Add'} ${plural(additions.length, 'mapping', 'mappings')}:`, '');
-    additions.forEach((a, i) => out.push(...additionStep(stepNo(removals.length + i + 1), a)));
+    out.push(`${c.bold(`${removals.length > 0 ? 'Then add' : 'Add'} ${plural(additions.length, 'mapping', 'mappings')}`)}:`, '');
+    additions.forEach((a, i) => out.push(...additionStep(stepNo(removals.length + i + 1), a, c.green)));
     out.push('');
   }
   out.push(`${plural(removals.length + additions.length, 'step', 'steps')}: ${plural(removals.length, 'removal', 'removals')}, then ${plural(additions.length, 'addition', 'additions')}.`);

@@ -33,7 +33,7 @@ export function renderText(plan: Plan, options: TextOptions): string {
   // A read-only store's plan is the clicks to make: the checklist is the body (freshness, notes,
   // that only the plugin screen changes the list, warnings, then every removal before every addition).
   if (plan.readOnly) {
-    out.push(renderChecklist(plan).trimEnd(), '');
+    out.push(renderChecklist(plan, c).trimEnd(), '');
     out.push(c.bold(mode === 'plan' ? countsLine(plan) : driftCountsLine(plan)));
     return out.join('\n') + '\n';
   }
