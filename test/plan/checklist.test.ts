@@ -54,14 +54,15 @@ describe('plan --format checklist', () => {
     expect(additions).toHaveLength(2);
     expect(Math.max(...removals.map((s) => s.n))).toBeLessThan(Math.min(...additions.map((s) => s.n)));
 
-    // Removal: which ID to search for, and which pair (names from the live store) to remove.
-    expect(removals[0]!.head).toBe(`Search for ${crmId(2)} and remove its mapping:`);
-    expect(removals[0]!.body).toContain(`CRM user:      Grace Hopper (${crmId(2)})`);
-    expect(removals[0]!.body).toContain('Outreach user: Grace Hopper (20)');
+    // Removal: which ID to search for, and which pair (names from the live store) to remove; plain
+    // removals before a replace's, the order of the PR comment's task list.
+    expect(removals[0]!.head).toBe(`Search for ${crmId(3)} and remove its mapping:`);
+    expect(removals[0]!.body).toContain(`Bob Ng (${crmId(3)})`);
+    expect(removals[1]!.head).toBe(`Search for ${crmId(2)} and remove its mapping:`);
+    expect(removals[1]!.body).toContain(`CRM user:      Grace Hopper (${crmId(2)})`);
+    expect(removals[1]!.body).toContain('Outreach user: Grace Hopper (20)');
     // Grace is re-pointed: the removal says which step maps her again.
-    expect(removals[0]!.body).toContain('(step 3 maps this CRM user again, to Outreach user 22)');
-    expect(removals[1]!.head).toBe(`Search for ${crmId(3)} and remove its mapping:`);
-    expect(removals[1]!.body).toContain(`Bob Ng (${crmId(3)})`);
+    expect(removals[1]!.body).toContain('(step 3 maps this CRM user again, to Outreach user 22)');
 
     // Addition: both users by name and ID as far as mapsync knows them, then Save.
     expect(additions[0]!.body).toContain(`CRM user:      Grace Hopper (${crmId(2)})`);

@@ -238,6 +238,20 @@ describe('plugin-export: the checklist reads top to bottom', () => {
     expect(out).not.toContain('name not known to mapsync');
   });
 
+  it('numbers each click the same in the terminal and in the Markdown task list (comment, issue)', async () => {
+    // CRM user 1 moves from seat 57 to 42 (a replace); CRM user 3's mapping on seat 77 goes (a plain removal).
+    const dir = await project({
+      csv: exportCsv([{ ...ada, external: '' }, { ...grace, external: crmId(1) }, { id: 77, first: 'Old', last: 'Seat', external: crmId(3) }]),
+      yaml: mappingsYaml([{ crm: crmId(1), outreach: 42 }]),
+    });
+    const text = await runCli(['plan'], { cwd: dir });
+    const markdown = await runCli(['plan', '--format', 'markdown'], { cwd: dir });
+    const fromText = [...text.stdout.matchAll(/^(\d+)\. (?:Search for (\S+) and remove|Add a mapping)/gm)].map((m) => `${m[1]} ${m[2] ?? 'add'}`);
+    const fromMarkdown = [...markdown.stdout.matchAll(/^- \[ \] (\d+)\. (?:Search for `(\S+)` |Add a mapping)/gm)].map((m) => `${m[1]} ${m[2] ?? 'add'}`);
+    expect(fromText).toEqual([`1 ${crmId(3)}`, `2 ${crmId(1)}`, '3 add']);
+    expect(fromMarkdown).toEqual(fromText);
+  });
+
   it('colours the clicks on a terminal as other plans colour - and +, and never in --format checklist', async () => {
     const dir = await project({
       csv: exportCsv([{ ...ada, external: '' }, { ...grace, external: crmId(1) }]),

@@ -130,15 +130,22 @@ export function renderChecklist(plan: Plan, colors: Paints = PLAIN): string {
     out.push('');
   }
 
-  // Display order (by CRM user ID) within each half; a re-pointed pair's removal names the
-  // addition step that maps its user again, so the admin is not surprised to see it come back.
+  // A re-pointed pair's removal names the addition step that maps its user again, so the admin
+  // is not surprised to see it come back.
+  // The order of the Markdown task list (PR comment, clicks issue): plain removals, then the
+  // removal half of each replace; then the replaces' additions, then plain additions. Step N is
+  // the same click in the terminal, the comment and the issue.
+  const groups = groupChanges(plan.changes);
   const removals: Removal[] = [];
   const additions: AddChange[] = [];
-  for (const g of groupChanges(plan.changes)) {
-    if (g.kind === 'remove') removals.push({ remove: g.remove });
-    if (g.kind === 'replace') removals.push({ remove: g.remove, partner: { add: g.add, same: g.same } });
-    if (g.kind !== 'remove') additions.push(g.add);
+  for (const g of groups) if (g.kind === 'remove') removals.push({ remove: g.remove });
+  for (const g of groups) {
+    if (g.kind === 'replace') {
+      removals.push({ remove: g.remove, partner: { add: g.add, same: g.same } });
+      additions.push(g.add);
+    }
   }
+  for (const g of groups) if (g.kind === 'add') additions.push(g.add);
 
   const width = `${count(removals.length + additions.length)}.`.length;
   const stepNo = (i: number) => `${count(i)}.`.padStart(width);
