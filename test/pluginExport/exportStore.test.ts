@@ -57,13 +57,26 @@ describe('plugin-export: reading the users CSV', () => {
     expect(text.stdout).toContain('The list can only be changed in the plugin screen');
     expect(text.stdout.match(/CRM users were not checked/g)).toHaveLength(1);
     expect(text.stdout.indexOf(`1. Search for ${crmId(2)} and remove its mapping:`)).toBeLessThan(text.stdout.indexOf('2. Add a mapping:'));
-    expect(text.stdout).toMatch(/Plan: 0 to add, 0 to remove, 1 to replace, 1 unchanged\.\n$/);
+    // The counts lead with the clicks the body lists (a replace is two); the JSON summary keeps the changes.
+    expect(text.stdout).toMatch(/\n2 steps: 1 removal, then 1 addition\.\n\nPlan: 2 clicks in the plugin screen \(0 to add, 0 to remove, 1 to replace\), 1 unchanged\.\n$/);
 
     // The Markdown body says once who changes the list, in its verdict; the clicks name the Outreach user once.
     const markdown = await runCli(['plan', '--format', 'markdown'], { cwd: dir });
     expect(markdown.code, markdown.stderr).toBe(0);
     expect(markdown.stdout).toContain("**Merging changes nothing in the plugin's list (`plugin-export:users.csv`):** only the plugin screen changes it. These 2 clicks in the plugin screen make it match `mappings/`, every removal before every addition; the next drift run checks that they were made.");
     expect(markdown.stdout.match(/plugin screen changes/g)).toHaveLength(1);
+    expect(markdown.stdout.split('\n')[0]).toBe('### mapsync plan: 2 clicks in the plugin screen (0 to add, 0 to remove, 1 to replace)');
+    expect(markdown.stdout).toContain('**Plan: 2 clicks in the plugin screen (0 to add, 0 to remove, 1 to replace), 1 unchanged.**');
+
+    // drift names the plugin's list, not "live", in the terminal and in Markdown.
+    const drift = await runCli(['drift'], { cwd: dir });
+    expect(drift.code, drift.stderr).toBe(2);
+    expect(drift.stdout).toMatch(/\nDrift: 0 mappings in mappings\/ missing from the plugin's list, 0 mappings in the plugin's list not in mappings\/, 1 mapping differs \(same user, other partner\), 1 in sync\.\n$/);
+    const driftMarkdown = await runCli(['drift', '--format', 'markdown'], { cwd: dir });
+    expect(driftMarkdown.code, driftMarkdown.stderr).toBe(2);
+    expect(driftMarkdown.stdout.split('\n')[0]).toBe('### Mapping drift: 2 clicks in the plugin screen (0 to add, 0 to remove, 1 to replace)');
+    expect(driftMarkdown.stdout).toContain("**Drift: 0 mappings in mappings/ missing from the plugin's list, 0 mappings in the plugin's list not in mappings/, 1 mapping differs (same user, other partner), 1 in sync.**");
+    expect(driftMarkdown.stdout).not.toMatch(/\blive\b/);
     expect(markdown.stdout).toContain(`- [ ] 1. Search for \`${crmId(2)}\` and remove its mapping to Outreach user Grace Hopper \`57\``);
   });
 

@@ -31,19 +31,38 @@ export function countsPhrase(plan: Plan): string {
   return `${count(h.add)} to add, ${count(h.remove)} to remove${h.replace > 0 ? `, ${count(h.replace)} to replace` : ''}`;
 }
 
+/** The clicks in the plugin screen a read-only store's plan is: one per removal, one per addition (a replace is two). */
+export function clicksOf(plan: Plan): number {
+  return plan.summary.remove + plan.summary.add;
+}
+
+/**
+ * What a headline counts: the changes; on a read-only store (the plugin's own list) the clicks
+ * first, since that is the work the body lists — "7 clicks in the plugin screen (1 to add, 2 to
+ * remove, 2 to replace)".
+ */
+export function headlinePhrase(plan: Plan): string {
+  if (!plan.readOnly) return countsPhrase(plan);
+  return `${plural(clicksOf(plan), 'click', 'clicks')} in the plugin screen (${countsPhrase(plan)})`;
+}
+
 /** Terraform-style closing line. */
 export function countsLine(plan: Plan): string {
   const h = headlineOf(plan);
-  if (!hasChanges(plan)) return `No changes. Live mappings match mappings/ (${plural(h.unchanged, 'mapping', 'mappings')}).`;
-  return `Plan: ${countsPhrase(plan)}, ${count(h.unchanged)} unchanged.`;
+  if (!hasChanges(plan)) return `No changes. ${plan.readOnly ? "The plugin's list matches" : 'Live mappings match'} mappings/ (${plural(h.unchanged, 'mapping', 'mappings')}).`;
+  return `Plan: ${headlinePhrase(plan)}, ${count(h.unchanged)} unchanged.`;
 }
 
-/** The same counts, phrased as drift for scheduled checks. */
+/** The same counts, phrased as drift for scheduled checks; a read-only store's list is "the plugin's list", not "live". */
 export function driftCountsLine(plan: Plan): string {
   const h = headlineOf(plan);
-  if (!hasChanges(plan)) return `No drift. Live mappings match mappings/ (${plural(h.unchanged, 'mapping', 'mappings')}).`;
+  if (!hasChanges(plan)) return `No drift. ${plan.readOnly ? "The plugin's list matches" : 'Live mappings match'} mappings/ (${plural(h.unchanged, 'mapping', 'mappings')}).`;
   const differs = h.replace > 0 ? `${plural(h.replace, 'mapping differs', 'mappings differ')} (same user, other partner), ` : '';
-  return `Drift: ${plural(h.add, 'mapping', 'mappings')} in mappings/ missing from live, ${plural(h.remove, 'live mapping', 'live mappings')} not in mappings/, ${differs}${count(h.unchanged)} in sync.`;
+  const missing = plan.readOnly ? "missing from the plugin's list" : 'missing from live';
+  const extra = plan.readOnly
+    ? `${plural(h.remove, 'mapping', 'mappings')} in the plugin's list not in mappings/`
+    : `${plural(h.remove, 'live mapping', 'live mappings')} not in mappings/`;
+  return `Drift: ${plural(h.add, 'mapping', 'mappings')} in mappings/ ${missing}, ${extra}, ${differs}${count(h.unchanged)} in sync.`;
 }
 
 export function hasChanges(plan: Plan): boolean {

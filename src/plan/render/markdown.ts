@@ -5,7 +5,7 @@
 // All data goes through src/markdown/escape.ts, so no name or file can become markup.
 import type { Plan, Warning } from '../../model.js';
 import { code, count, link, plural, text } from '../../markdown/escape.js';
-import { countsLine, countsPhrase, driftCountsLine, hasErrors } from './describe.js';
+import { countsLine, driftCountsLine, hasErrors, headlinePhrase } from './describe.js';
 import { alignRows, rowOf } from './lines.js';
 import { leadingFacts } from './readOnly.js';
 import { SCREENS_LINE, taskListLines } from './taskList.js';
@@ -181,8 +181,8 @@ function build(view: PlanView, options: BodyOptions, n: number): string {
   const out: string[] = [];
   if (options.marker) out.push(options.marker);
   out.push(options.heading ?? (mode === 'plan'
-    ? `### mapsync plan: ${total === 0 ? 'no changes' : countsPhrase(plan)}${hasErrors(plan) ? ' (with errors)' : ''}`
-    : `### Mapping drift: ${total === 0 ? 'none' : countsPhrase(plan)}`), '');
+    ? `### mapsync plan: ${total === 0 ? 'no changes' : headlinePhrase(plan)}${hasErrors(plan) ? ' (with errors)' : ''}`
+    : `### Mapping drift: ${total === 0 ? 'none' : headlinePhrase(plan)}`), '');
   out.push([...(options.facts ?? []), `store ${store}`].join(' · '), '');
   out.push(`**${(mode === 'drift' ? driftCountsLine : countsLine)(plan)}**`, '');
   // Freshness and the notes, once; the verdict below says who changes a read-only store's list.
