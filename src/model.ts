@@ -56,6 +56,12 @@ export interface RemoveChange {
   outreachUserId: OutreachUserId;
   crmUserName?: string;
   outreachUserName?: string;
+  /**
+   * Read-only plans only (§12): the YAML `name` mappings/ gives this CRM user on another entry
+   * (e.g. the pair that stays when the plugin's list maps the user twice), for a CRM user no
+   * directory named. The checklist's search names the user by it, marked as the YAML's.
+   */
+  yamlName?: { name: string; file: string; line: number };
 }
 
 export interface AddChange {

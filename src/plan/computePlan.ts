@@ -91,6 +91,7 @@ export async function computePlanDetails(input: PlanInput): Promise<PlanDetails>
     checkDesired(m, livePair, lookups, errors, mappingWarnings);
   }
   fillNamesFromLive(adds, liveMappings);
+  if (input.readOnly) borrowYamlNames(removes, desiredByCrm, desiredList);
   removes.sort(comparePairs);
   adds.sort(comparePairs);
   mappingWarnings.sort((a, b) => comparePairs(a as Required<Warning>, b as Required<Warning>));
@@ -161,6 +162,22 @@ function removeOf(m: LiveMapping): RemoveChange {
   if (m.crmUserName !== undefined) change.crmUserName = m.crmUserName;
   if (m.outreachUserName !== undefined) change.outreachUserName = m.outreachUserName;
   return change;
+}
+
+/**
+ * A read-only plan's removal of a CRM user that no directory named, where mappings/ names that
+ * user on another entry (the pair that stays when the plugin's list maps the user twice, or the
+ * one it is mapped to again): the admin searches the plugin's list for that user, so the
+ * checklist borrows the YAML's name rather than saying the name is not known.
+ */
+function borrowYamlNames(removes: RemoveChange[], desiredByCrm: ReadonlyMap<CrmUserId, number | number[]>, desired: readonly DesiredMapping[]): void {
+  for (const r of removes) {
+    if (r.crmUserName !== undefined) continue;
+    const held = desiredByCrm.get(r.crmUserId);
+    if (held === undefined) continue;
+    const named = (Array.isArray(held) ? held : [held]).map((i) => desired[i]!).find((d) => d.name);
+    if (named) r.yamlName = { name: named.name!, file: named.location.file, line: named.location.line };
+  }
 }
 
 /** An add named by the directories (the reviewer's view of both sides) and by the YAML's claim. */

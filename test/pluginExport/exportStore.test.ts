@@ -194,13 +194,28 @@ describe('plugin-export: reading the users CSV', () => {
   it('one CRM user mapped to two seats is a live-duplicate warning', async () => {
     const dir = await project({
       csv: exportCsv([ada, { ...grace, external: crmId(1) }]),
-      yaml: mappingsYaml([{ crm: crmId(1), outreach: 42 }]),
+      yaml: mappingsYaml([{ crm: crmId(1), outreach: 42, name: 'Ada Lovelace' }]),
     });
     const result = await runCli(['plan', '--format', 'json'], { cwd: dir });
     expect(result.code, result.stderr).toBe(0);
     const plan = JSON.parse(result.stdout);
     expect(plan.warnings.map((w: { code: string }) => w.code)).toContain('live-duplicate');
-    expect(plan.changes).toEqual([expect.objectContaining({ action: 'remove', crmUserId: crmId(1), outreachUserId: 57 })]);
+    // No CRM directory: the removal borrows the name mappings/ gives that CRM user on the pair that stays.
+    expect(plan.changes).toEqual([{
+      action: 'remove', crmUserId: crmId(1), outreachUserId: 57, outreachUserName: 'Grace Hopper',
+      yamlName: { name: 'Ada Lovelace', file: 'mappings/team.yaml', line: 2 },
+    }]);
+    const checklist = await runCli(['plan', '--format', 'checklist'], { cwd: dir });
+    expect(checklist.code, checklist.stderr).toBe(0);
+    expect(checklist.stdout).toContain(`1. Search for ${crmId(1)} and remove its mapping:\n     CRM user:      Ada Lovelace (${crmId(1)}), the name in mappings/team.yaml:2\n     Outreach user: Grace Hopper (57)\n`);
+    expect(checklist.stdout).not.toContain('name not known to mapsync');
+    const markdown = await runCli(['plan', '--format', 'markdown'], { cwd: dir });
+    expect(markdown.stdout).toContain(`- [ ] 1. Search for \`${crmId(1)}\` (YAML name: Ada Lovelace) and remove its mapping to Outreach user Grace Hopper \`57\``);
+    // A saved plan shows the same.
+    const saved = await runCli(['plan', '--out', 'plan.json'], { cwd: dir });
+    expect(saved.code, saved.stderr).toBe(0);
+    const shown = await runCli(['show', 'plan.json', '--format', 'checklist'], { cwd: dir });
+    expect(shown.stdout).toBe(checklist.stdout);
     // The list is the plugin's, which mapsync never writes: the clicks remove the extra mapping.
     expect(plan.warnings.find((w: { code: string }) => w.code === 'live-duplicate').message)
       .toBe(`the plugin's list maps CRM user ${crmId(1)} to 2 Outreach users (42, 57); the clicks below remove those not in mappings/`);

@@ -36,8 +36,9 @@ function usersOf(c: Change, yamlName?: AddChange): { crm: string; outreach: stri
   const known = knownNames(c);
   let crm = user(known.crm, c.crmUserId);
   // With no directory read, the YAML `name` is the best hint there is: shown, and marked as a claim.
-  // A removal whose CRM user is mapped again later names that entry's YAML `name` the same way.
-  const claim = c.action === 'add' ? c : yamlName;
+  // A removal whose CRM user is mapped again later names that entry's YAML `name` the same way,
+  // and so does one whose CRM user mappings/ names on a pair that stays (read-only plans).
+  const claim = c.action === 'add' ? c : yamlName ?? c.yamlName;
   if (!known.crm && claim?.name) crm = `${oneLine(claim.name)} (${c.crmUserId}), the name in ${claim.file}:${claim.line}`;
   return { crm, outreach: user(known.outreach, c.outreachUserId) };
 }

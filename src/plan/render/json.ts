@@ -10,6 +10,7 @@ function changeJson(c: Change): Json {
   // Both actions carry the directories' names in the same place; an add then has the YAML's claim.
   if (c.crmUserName !== undefined) json.crmUserName = c.crmUserName;
   if (c.outreachUserName !== undefined) json.outreachUserName = c.outreachUserName;
+  if (c.action === 'remove' && c.yamlName !== undefined) json.yamlName = { name: c.yamlName.name, file: c.yamlName.file, line: c.yamlName.line };
   if (c.action === 'add') {
     if (c.name !== undefined) json.name = c.name;
     json.file = c.file;

@@ -25,7 +25,7 @@ function crmHint(crm: UserView, yamlName: string | undefined): string {
 function removedPair(c: ChangeView): { crm: UserView; outreach: UserView; yamlName?: string } {
   if (c.before?.side === 'crm') return { crm: c.before.user, outreach: c.outreach };
   if (c.before?.side === 'outreach') return { crm: c.crm, outreach: c.before.user, ...(c.yamlName ? { yamlName: c.yamlName } : {}) };
-  return { crm: c.crm, outreach: c.outreach };
+  return { crm: c.crm, outreach: c.outreach, ...(c.yamlName ? { yamlName: c.yamlName } : {}) };
 }
 
 export interface TaskListParts {

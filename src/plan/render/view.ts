@@ -23,7 +23,7 @@ export interface ChangeView {
   before?: { side: 'crm' | 'outreach'; user: UserView };
   /** The YAML `name`, when it is the only name known or differs from the directories' name. */
   claim?: string;
-  /** The YAML `name` as written (adds and replaces): the click lists name a CRM user no directory named by it. */
+  /** The YAML `name` as written (adds and replaces; a read-only plan's removes, from another entry): the click lists name a CRM user no directory named by it. */
   yamlName?: string;
   /** Where the add was written (adds and replaces). */
   source?: { file: string; line: number };
@@ -55,7 +55,10 @@ function claimOf(claim: string | undefined, crm: UserView, outreach: UserView): 
 }
 
 function removeView(r: RemoveChange): ChangeView {
-  return { kind: 'remove', crm: user(r.crmUserId, r.crmUserName), outreach: user(r.outreachUserId, r.outreachUserName) };
+  const view: ChangeView = { kind: 'remove', crm: user(r.crmUserId, r.crmUserName), outreach: user(r.outreachUserId, r.outreachUserName) };
+  // Only read-only plans carry it: the name mappings/ gives this CRM user on another entry.
+  if (r.yamlName) view.yamlName = r.yamlName.name;
+  return view;
 }
 
 function addView(a: AddChange): ChangeView {
