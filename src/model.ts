@@ -86,7 +86,9 @@ export type WarningCode =
   | 'live-duplicate'
   | 'unsafe-removals'
   /** A store field holds something that is not a valid id; it is not taken as a mapping. */
-  | 'live-invalid-value';
+  | 'live-invalid-value'
+  /** A read-only store's CRM user ID failed its checksum and was read by its letter case repaired (§12): check it is the user meant. */
+  | 'live-id-repaired';
 
 export interface Warning {
   code: WarningCode;

@@ -7,7 +7,7 @@ import { normalize, relative, resolve } from 'node:path';
 import { crmIdRules } from '../crm/index.js';
 import type { Directories, OutreachDirectory, OutreachUser } from '../directories/directory.js';
 import { MapsyncError } from '../errors.js';
-import type { LiveMapping, LiveState, OutreachUserId } from '../model.js';
+import type { LiveMapping, LiveState, OutreachUserId, Warning } from '../model.js';
 import { parseExport, type ExportRow } from './pluginExport/parseExport.js';
 import type { MappingStore, StoreFactory } from './store.js';
 
@@ -72,11 +72,13 @@ export const createPluginExportStore: StoreFactory = async (argument, context) =
     readOnly: true,
     async list(): Promise<LiveState> {
       const mappings: LiveMapping[] = [];
+      const warnings: Warning[] = [];
       for (const r of rows) {
         if (r.crmUserId === undefined) continue;
         mappings.push({ crmUserId: r.crmUserId, outreachUserId: r.user.id, ...(r.user.name ? { outreachUserName: r.user.name } : {}) });
+        if (r.repaired) warnings.push({ code: 'live-id-repaired', message: r.repaired.message, crmUserId: r.crmUserId, outreachUserId: r.user.id });
       }
-      return { mappings, warnings: [] };
+      return { mappings, warnings };
     },
     // Never reached: apply refuses read-only stores before it locks or writes. Kept loud in case.
     apply: async () => { throw readOnlyError(spec); },

@@ -171,7 +171,38 @@ describe('plugin-export: reading the users CSV', () => {
     expect(mangled).not.toBe(userId(2));
     const result = await runCli(['plan', '--format', 'json'], { cwd: dir });
     expect(result.code, result.stderr).toBe(0);
-    expect(JSON.parse(result.stdout).summary).toEqual({ add: 0, remove: 0, replace: 0, unchanged: 2 });
+    const plan = JSON.parse(result.stdout);
+    expect(plan.summary).toEqual({ add: 0, remove: 0, replace: 0, unchanged: 2 });
+    // The repair is said, with the row and both forms; the 15-character ID needs none.
+    expect(plan.warnings).toEqual([{
+      code: 'live-id-repaired', crmUserId: userId(2), outreachUserId: 57,
+      message: `users.csv:3: column "User External ID": "${mangled}" fails the Salesforce checksum as written; read as ${userId(2)}, its letter case repaired; check which user the plugin screen maps, and copy the ID again from Salesforce`,
+    }]);
+  });
+
+  it('a digit 0 typed as a letter O is not silently another user: the repair is a warning naming both readings', async () => {
+    // The checksum cannot tell a digit 0 from a lower-case letter o (neither is upper case), so
+    // the case repair reads "O" as "o": a different, well-formed ID. It is taken (live data is
+    // repaired, §12) but said, so the plan does not quietly re-point Ada's seat.
+    const typo = crmId(1).replace(/^0050/, '005O');
+    const read = crmId(1).replace(/^0050/, '005o');
+    expect(typo.slice(0, 15).toUpperCase()).not.toBe(crmId(1).slice(0, 15));
+    const dir = await project({
+      csv: exportCsv([{ ...ada, external: typo }]),
+      yaml: mappingsYaml([{ crm: crmId(1), outreach: 42, name: 'Ada Lovelace' }]),
+    });
+    const result = await runCli(['plan', '--format', 'json'], { cwd: dir });
+    expect(result.code, result.stderr).toBe(0);
+    const plan = JSON.parse(result.stdout);
+    expect(plan.changes.map((c: { action: string; crmUserId: string }) => `${c.action} ${c.crmUserId}`)).toEqual([`remove ${read}`, `add ${crmId(1)}`]);
+    const message = `users.csv:2: column "User External ID": "${typo}" fails the Salesforce checksum as written; read as ${read}, its letter case repaired, but if its letter O is a digit 0 it is ${crmId(1)}; check which user the plugin screen maps, and copy the ID again from Salesforce`;
+    expect(plan.warnings).toEqual([{ code: 'live-id-repaired', crmUserId: read, outreachUserId: 42, message }]);
+
+    // The checklist says it before the first click.
+    const text = await runCli(['plan'], { cwd: dir });
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout.indexOf(`! live-id-repaired: ${message}`)).toBeGreaterThan(-1);
+    expect(text.stdout.indexOf('live-id-repaired')).toBeLessThan(text.stdout.indexOf('1. Search for'));
   });
 
   it('reads GUIDs under crm: dynamics, and refuses a Salesforce ID there naming the setting', async () => {

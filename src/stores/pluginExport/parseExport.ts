@@ -41,6 +41,8 @@ export interface ExportRow {
   user: OutreachUser;
   /** The canonical CRM user ID the plugin maps this user to; undefined when not mapped. */
   crmUserId?: CrmUserId;
+  /** Set when the cell failed its checksum and `crmUserId` is its letter case repaired: what to warn about. */
+  repaired?: { message: string };
 }
 
 export interface ParsedExport {
@@ -113,6 +115,19 @@ function placeOf(text: string, shown: string, row: number): string {
   return `${shown}:${row}${line !== undefined && line !== row ? ` (line ${line} of the file)` : ''}`;
 }
 
+/**
+ * What a repaired External ID is said as: where, as written, as read. A letter O where the
+ * checksum wants a lower-case character reads as a letter o, yet it is most often a digit 0 typed
+ * by hand; when that reading passes the checksum too, it is named, so the admin can tell which.
+ */
+function repairMessage(place: string, raw: string, read: CrmUserId, crm: CrmIdRules): string {
+  let message = `${place}: "${raw}" fails the Salesforce checksum as written; read as ${read}, its letter case repaired`;
+  const digits = read.slice(0, 15).replace(/o/gi, '0') + read.slice(15);
+  const other = digits !== read ? crm.check(digits) : undefined;
+  if (other?.ok && other.id !== read) message += `, but if its letter O is a digit 0 it is ${other.id}`;
+  return `${message}; check which user the plugin screen maps, and copy the ID again from Salesforce`;
+}
+
 /** Parses the export's text. `shown` is the path as messages name it. */
 export function parseExport(text: string, shown: string, columns: PluginExportColumns, crm: CrmIdRules): ParsedExport {
   const records = readRecords(text, shown);
@@ -145,12 +160,17 @@ export function parseExport(text: string, shown: string, columns: PluginExportCo
 
     const rawCrm = cell(record, 'crmUserId')!;
     let crmUserId: CrmUserId | undefined;
+    let repaired: ExportRow['repaired'];
     if (rawCrm !== '') {
       const checked = crm.check(rawCrm);
       if (checked.ok) crmUserId = checked.id;
-      // Live data is repaired, not refused: a case-mangled 18-character ID is the user its checksum names.
-      else if (checked.problem.suggestion !== undefined && checked.problem.code === 'crm-id-checksum') crmUserId = checked.problem.suggestion;
-      else {
+      // Live data is repaired, not refused: a case-mangled 18-character ID is the user its checksum
+      // names. But a repair is a reading, not a certainty (a digit 0 typed as a letter O is
+      // "repaired" into a letter o: another user), so it is said, with the row and both forms.
+      else if (checked.problem.suggestion !== undefined && checked.problem.code === 'crm-id-checksum') {
+        crmUserId = checked.problem.suggestion;
+        repaired = { message: repairMessage(`${where()}: column ${headerOf('crmUserId')}`, rawCrm, crmUserId, crm) };
+      } else {
         throw exportError(`${where()}: column ${headerOf('crmUserId')}: ${checked.problem.message}`,
           checked.problem.hint ?? `the column should hold ${crm.idExample}, or be empty for a user the plugin does not map`, { file: shown, row });
       }
@@ -165,7 +185,7 @@ export function parseExport(text: string, shown: string, columns: PluginExportCo
     const name = (cell(record, 'name') || [cell(record, 'firstName'), cell(record, 'lastName')].filter(Boolean).join(' ')).replace(/\s+/g, ' ');
     const email = cell(record, 'email');
     const user: OutreachUser = { id, name, locked, ...(email ? { email } : {}) };
-    rows.push({ row, user, ...(crmUserId !== undefined ? { crmUserId } : {}) });
+    rows.push({ row, user, ...(crmUserId !== undefined ? { crmUserId } : {}), ...(repaired ? { repaired } : {}) });
   }
   return { rows };
 }
