@@ -88,10 +88,11 @@ describe('plan --store plugin-share reads exactly the plugin\'s user mappings', 
     expect(result.code).toBe(0);
     const plan = JSON.parse(result.stdout);
     expect(plan.summary).toEqual({ add: 0, remove: 0, replace: 0, unchanged: 3 });
-    expect(plan.warnings).toHaveLength(1);
-    expect(plan.warnings[0]).toMatchObject({ code: 'live-invalid-value', outreachUserId: 3 });
-    expect(plan.warnings[0].message).toContain('"not-a-user-id"');
-    expect(plan.warnings[0].message).toContain('First3 Last3');
+    // The repair is taken (the pair is unchanged) and said, with both forms: a repair can name another user than the one meant.
+    expect(plan.warnings.map((w: { code: string; outreachUserId?: number }) => [w.code, w.outreachUserId])).toEqual([['live-id-repaired', 2], ['live-invalid-value', 3]]);
+    expect(plan.warnings[0].message).toContain(`"${crmId(2).toLowerCase()}" fails the Salesforce checksum as written; read as ${crmId(2)}`);
+    expect(plan.warnings[1].message).toContain('"not-a-user-id"');
+    expect(plan.warnings[1].message).toContain('First3 Last3');
   });
 
   it('reads Dynamics GUIDs under crm: dynamics', async () => {

@@ -12,6 +12,7 @@ import type { CrmIdRules } from '../../crm/index.js';
 import type { OutreachUser } from '../../directories/directory.js';
 import { MapsyncError } from '../../errors.js';
 import type { CrmUserId } from '../../model.js';
+import { repairMessage } from '../repairedId.js';
 
 /** The headers §12 names for each column, in the order they are tried. */
 export const DEFAULT_COLUMNS: Record<PluginExportColumnKey, readonly string[]> = {
@@ -113,19 +114,6 @@ function placeOf(text: string, shown: string, row: number): string {
   const parsed = parse(text, { bom: true, relax_column_count: true, info: true }) as unknown as Array<{ info: { lines: number } }>;
   const line = parsed[row - 1]?.info.lines;
   return `${shown}:${row}${line !== undefined && line !== row ? ` (line ${line} of the file)` : ''}`;
-}
-
-/**
- * What a repaired External ID is said as: where, as written, as read. A letter O where the
- * checksum wants a lower-case character reads as a letter o, yet it is most often a digit 0 typed
- * by hand; when that reading passes the checksum too, it is named, so the admin can tell which.
- */
-function repairMessage(place: string, raw: string, read: CrmUserId, crm: CrmIdRules): string {
-  let message = `${place}: "${raw}" fails the Salesforce checksum as written; read as ${read}, its letter case repaired`;
-  const digits = read.slice(0, 15).replace(/o/gi, '0') + read.slice(15);
-  const other = digits !== read ? crm.check(digits) : undefined;
-  if (other?.ok && other.id !== read) message += `, but if its letter O is a digit 0 it is ${other.id}`;
-  return `${message}; check which user the plugin screen maps, and copy the ID again from Salesforce`;
 }
 
 /** Parses the export's text. `shown` is the path as messages name it. */

@@ -1,11 +1,13 @@
 // Reads the plugin-share result (query.ts) into what mapsync knows: the live mappings with the
 // Outreach users' names, the Outreach directory, the freshness, and the orgs the share holds.
 // Live data is repaired where its meaning is certain (an 18-character Salesforce ID in the wrong
-// letter case is the user its checksum names) and otherwise reported, not taken as a mapping.
+// letter case is the user its checksum names; said as a live-id-repaired warning) and otherwise
+// reported, not taken as a mapping.
 import type { OutreachUser } from '../../directories/directory.js';
 import type { CrmIdRules } from '../../crm/index.js';
 import type { LiveMapping, OutreachUserId, Warning } from '../../model.js';
 import type { ResultSet } from '../../snowflake/client.js';
+import { repairMessage } from '../repairedId.js';
 import { COLUMNS, ROW_KIND } from './query.js';
 import { parseSnowflakeTimestamp } from './timestamp.js';
 
@@ -77,8 +79,10 @@ export function readShareResult(result: ResultSet, crm: CrmIdRules): ShareConten
     const check = crm.check(rawCrm);
     let crmUserId: string;
     if (check.ok) crmUserId = check.id;
-    else if (check.problem.code === 'crm-id-checksum' && check.problem.suggestion) crmUserId = check.problem.suggestion;
-    else {
+    else if (check.problem.code === 'crm-id-checksum' && check.problem.suggestion) {
+      crmUserId = check.problem.suggestion;
+      warnings.push({ code: 'live-id-repaired', crmUserId, outreachUserId, message: repairMessage(`PLUGIN_MAPPINGS: the plugin maps ${who} to EXTERNAL_ID`, rawCrm, crmUserId, crm) });
+    } else {
       warnings.push({
         code: 'live-invalid-value',
         outreachUserId,
