@@ -4,27 +4,19 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import cmark from 'cmark-gfm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeProject, runCli } from '../helpers/cli.js';
-import { startGitHubServer, type FakeGitHub } from '../fakes/githubServer.js';
+import type { FakeGitHub } from '../fakes/githubServer.js';
 import { startFakeOutreach } from '../fakes/outreachServer.js';
 import { crmId as outreachCrmId, makeUsers } from '../outreach/helpers.js';
-import { liveJson, mappingsYaml, TOKEN } from './helpers.js';
+import { fakeGitHubPerTest, liveJson, mappingsYaml, TOKEN } from './helpers.js';
 
 const MARKER = '<!-- mapsync:apply -->';
 const MERGE_SHA = '9c0ffee5a1b2c3d4e5f60718293a4b5c6d7e8f90';
 const RUN_URL = 'https://github.com/acme/crm-mappings/actions/runs/4343';
 
 let github: FakeGitHub;
-let cleanups: (() => Promise<void>)[] = [];
-beforeEach(async () => {
-  github = await startGitHubServer({ token: TOKEN });
-});
-afterEach(async () => {
-  await github.close();
-  for (const c of cleanups) await c();
-  cleanups = [];
-});
+const cleanups = fakeGitHubPerTest((server) => (github = server));
 
 /** The environment of the apply workflow's job: a push to main whose head is MERGE_SHA. */
 async function pushEnv(dir: string): Promise<Record<string, string>> {

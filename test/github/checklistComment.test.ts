@@ -2,22 +2,14 @@
 // GitHub's parser (cmark-gfm) shows what a reviewer gets — one <details> holding the checklist as
 // a code block, names as plain text inside it, and never at the expense of the plan.
 import cmark from 'cmark-gfm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeProject, runCli } from '../helpers/cli.js';
-import { startGitHubServer, type FakeGitHub } from '../fakes/githubServer.js';
-import { actionsEnv, liveJson, mappingsYaml, TOKEN, userId } from './helpers.js';
+import type { FakeGitHub } from '../fakes/githubServer.js';
+import { actionsEnv, fakeGitHubPerTest, liveJson, mappingsYaml, TOKEN, userId } from './helpers.js';
 
 const PR = 9;
 let github: FakeGitHub;
-let cleanups: (() => Promise<void>)[] = [];
-beforeEach(async () => {
-  github = await startGitHubServer({ token: TOKEN });
-});
-afterEach(async () => {
-  await github.close();
-  for (const c of cleanups) await c();
-  cleanups = [];
-});
+const cleanups = fakeGitHubPerTest((server) => (github = server));
 
 type Entry = { n: number; outreach: number; name?: string };
 

@@ -6,23 +6,15 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { gfmProblems, renderGfm, visibleText } from '../helpers/gfm.js';
-import { startGitHubServer, type FakeGitHub } from '../fakes/githubServer.js';
+import type { FakeGitHub } from '../fakes/githubServer.js';
 import { exportCsv, exportProject, mappingsYaml, type ExportUser } from '../pluginExport/support.js';
-import { actionsEnv, TOKEN, userId } from './helpers.js';
+import { actionsEnv, fakeGitHubPerTest, TOKEN, userId } from './helpers.js';
 
 let github: FakeGitHub;
-let cleanups: (() => Promise<void>)[] = [];
-beforeEach(async () => {
-  github = await startGitHubServer({ token: TOKEN });
-});
-afterEach(async () => {
-  await github.close();
-  for (const cleanup of cleanups) await cleanup();
-  cleanups = [];
-});
+const cleanups = fakeGitHubPerTest((server) => (github = server));
 
 const ada: ExportUser = { id: 42, first: 'Ada', last: 'Lovelace', email: 'ada@example.com', external: userId(1) };
 const grace: ExportUser = { id: 57, first: 'Grace', last: 'Hopper', email: 'grace@example.com', external: userId(2) };

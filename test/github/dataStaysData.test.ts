@@ -4,11 +4,11 @@
 // with GitHub's own parser (cmark-gfm), holds no element, link, mention, reference or table break
 // that came from them. The real CLI against the fake GitHub, as in the other GitHub tests.
 import { readFile } from 'node:fs/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeProject, runCli } from '../helpers/cli.js';
 import { gfmProblems, renderGfm, visibleText } from '../helpers/gfm.js';
-import { startGitHubServer, type FakeGitHub } from '../fakes/githubServer.js';
-import { actionsEnv, TOKEN, userId } from './helpers.js';
+import type { FakeGitHub } from '../fakes/githubServer.js';
+import { actionsEnv, fakeGitHubPerTest, TOKEN, userId } from './helpers.js';
 
 const PR = 7;
 const HOSTILE = [
@@ -32,15 +32,7 @@ const people = HOSTILE.map((h, i) => ({ n: i + 1, outreach: 100 + i, yamlName: `
 const LINKS = { linkPrefixes: ['https://github.com/acme/crm-mappings/'] };
 
 let github: FakeGitHub;
-let cleanups: (() => Promise<void>)[] = [];
-beforeEach(async () => {
-  github = await startGitHubServer({ token: TOKEN });
-});
-afterEach(async () => {
-  await github.close();
-  for (const cleanup of cleanups) await cleanup();
-  cleanups = [];
-});
+const cleanups = fakeGitHubPerTest((server) => (github = server));
 
 function yamlOf(entries: { n: number; outreach: number; name: string; note?: string }[]): string {
   const lines = ['mappings:'];

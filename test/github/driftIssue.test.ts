@@ -1,22 +1,13 @@
 // `drift --github-issue` end to end: the real CLI and octokit against the fake GitHub.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeProject, runCli } from '../helpers/cli.js';
-import { startGitHubServer, type FakeGitHub } from '../fakes/githubServer.js';
-import { actionsEnv, liveJson, mappingsYaml, TOKEN, userId } from './helpers.js';
+import type { FakeGitHub } from '../fakes/githubServer.js';
+import { actionsEnv, fakeGitHubPerTest, liveJson, mappingsYaml, TOKEN, userId } from './helpers.js';
 
 let github: FakeGitHub;
-let cleanups: (() => Promise<void>)[] = [];
-
-beforeEach(async () => {
-  github = await startGitHubServer({ token: TOKEN });
-});
-afterEach(async () => {
-  await github.close();
-  for (const cleanup of cleanups) await cleanup();
-  cleanups = [];
-});
+const cleanups = fakeGitHubPerTest((server) => (github = server));
 
 const desired = [{ n: 1, outreach: 42, name: 'Ada Lovelace' }, { n: 2, outreach: 57, name: 'Grace Hopper' }];
 

@@ -2,7 +2,9 @@
 // and the Actions environment a workflow run would have.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import { to18 } from '../../src/crm/salesforceId.js';
+import { startGitHubServer, type FakeGitHub } from '../fakes/githubServer.js';
 
 export const TOKEN = 'ghs_FAKEtokenF0rMapsyncTests1234567890';
 export const HEAD_SHA = '3f2a9c1b7d4e5f60718293a4b5c6d7e8f9012345';
@@ -45,4 +47,22 @@ export async function actionsEnv(dir: string, apiUrl: string, options: { pr?: nu
     GITHUB_RUN_ID: '4242',
     GITHUB_STEP_SUMMARY: join(dir, 'step-summary.md'),
   };
+}
+
+/**
+ * A fresh fake GitHub for every test of the file, closed after it, and a list of clean-ups that
+ * run after each test (project folders, other servers). `use` receives each test's server.
+ */
+export function fakeGitHubPerTest(use: (github: FakeGitHub) => void): (() => Promise<void>)[] {
+  const cleanups: (() => Promise<void>)[] = [];
+  let github: FakeGitHub | undefined;
+  beforeEach(async () => {
+    github = await startGitHubServer({ token: TOKEN });
+    use(github);
+  });
+  afterEach(async () => {
+    await github?.close();
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+  });
+  return cleanups;
 }

@@ -1,25 +1,16 @@
 // `plan --github-comment` end to end: the real CLI, the real octokit, a fake GitHub over HTTP.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeProject, runCli } from '../helpers/cli.js';
-import { startGitHubServer, type FakeGitHub } from '../fakes/githubServer.js';
-import { actionsEnv, HEAD_SHA, liveJson, mappingsYaml, TOKEN, userId } from './helpers.js';
+import type { FakeGitHub } from '../fakes/githubServer.js';
+import { actionsEnv, fakeGitHubPerTest, HEAD_SHA, liveJson, mappingsYaml, TOKEN, userId } from './helpers.js';
 
 const MARKER = '<!-- mapsync:plan -->';
 const PR = 7;
 
 let github: FakeGitHub;
-let cleanups: (() => Promise<void>)[] = [];
-
-beforeEach(async () => {
-  github = await startGitHubServer({ token: TOKEN });
-});
-afterEach(async () => {
-  await github.close();
-  for (const cleanup of cleanups) await cleanup();
-  cleanups = [];
-});
+const cleanups = fakeGitHubPerTest((server) => (github = server));
 
 async function project(desired: { n: number; outreach: number; name?: string }[], live: { n: number; outreach: number; name?: string }[] = []) {
   const p = await makeProject({

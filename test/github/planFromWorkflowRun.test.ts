@@ -4,26 +4,17 @@
 // GITHUB_SHA, which in a workflow_run run is the default branch.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeProject, runCli } from '../helpers/cli.js';
-import { startGitHubServer, type FakeGitHub } from '../fakes/githubServer.js';
-import { actionsEnv, HEAD_SHA, liveJson, mappingsYaml, TOKEN } from './helpers.js';
+import type { FakeGitHub } from '../fakes/githubServer.js';
+import { actionsEnv, fakeGitHubPerTest, HEAD_SHA, liveJson, mappingsYaml, TOKEN } from './helpers.js';
 
 const PR = 7;
 const OTHER_PR = 8;
 const DEFAULT_BRANCH_SHA = 'ffffffffffffffffffffffffffffffffffffffff';
 
 let github: FakeGitHub;
-let cleanups: (() => Promise<void>)[] = [];
-
-beforeEach(async () => {
-  github = await startGitHubServer({ token: TOKEN });
-});
-afterEach(async () => {
-  await github.close();
-  for (const cleanup of cleanups) await cleanup();
-  cleanups = [];
-});
+const cleanups = fakeGitHubPerTest((server) => (github = server));
 
 /** A pull request on the fake, with its head commit and the repository its head lives in. */
 function seedPull(number: number, headSha: string, headRepo?: string | null) {

@@ -2,22 +2,14 @@
 // pulls, labels, comments): open -> unchanged -> update (on a moved default branch) -> close.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeProject, runCli } from '../helpers/cli.js';
-import { startGitHubServer, type FakeGitHub } from '../fakes/githubServer.js';
-import { actionsEnv, TOKEN } from './helpers.js';
+import type { FakeGitHub } from '../fakes/githubServer.js';
+import { actionsEnv, fakeGitHubPerTest, TOKEN } from './helpers.js';
 import { id } from '../suggest/org.js';
 
 let github: FakeGitHub;
-let cleanups: (() => Promise<void>)[] = [];
-beforeEach(async () => {
-  github = await startGitHubServer({ token: TOKEN });
-});
-afterEach(async () => {
-  await github.close();
-  for (const c of cleanups) await c();
-  cleanups = [];
-});
+const cleanups = fakeGitHubPerTest((server) => (github = server));
 
 const BRANCH = 'mapsync/suggestions';
 const team = `# yaml-language-server: $schema=../schema/user-mappings.schema.json
