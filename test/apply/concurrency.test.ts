@@ -3,7 +3,7 @@
 // brings to the desired state.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -57,6 +57,39 @@ describe('store lock', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(await livePairs(dir)).toEqual(pairStrings(pairs(2)));
     expect(existsSync(join(dir, `${STORE}.lock`))).toBe(false);
+  });
+
+  // SIGKILL between taking the lock and naming its owner leaves the lock with no owner file; the
+  // pending owner file every locker writes first still names the dead holder.
+  async function leaveOwnerlessLock(dir: string, pendingPid: number | undefined): Promise<void> {
+    await mkdir(join(dir, `${STORE}.lock`));
+    if (pendingPid !== undefined) {
+      await writeFile(join(dir, `${STORE}.lock-owner.pending-${pendingPid}`), JSON.stringify({ pid: pendingPid, host: hostname(), since: new Date().toISOString() }));
+    }
+  }
+  const deadPid = () => Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+
+  it('takes over at once a lock whose holder was killed before it named itself', async () => {
+    const dir = await project(pairs(2), []);
+    await leaveOwnerlessLock(dir, deadPid());
+    const r = await runCli(['apply', '--auto-approve'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(await livePairs(dir)).toEqual(pairStrings(pairs(2)));
+    expect(existsSync(join(dir, `${STORE}.lock`))).toBe(false);
+    // Nothing of the dead holder, nor of this apply's own pending file, is left behind.
+    expect((await readdir(join(dir, '.mapsync'))).filter((name) => name.includes('.lock-owner'))).toEqual([]);
+  });
+
+  it('leaves an ownerless lock alone while a living process may hold it (no pending file, or a living one)', async () => {
+    for (const pending of [undefined, process.pid === 1 ? 2 : 1]) {
+      const dir = await project(pairs(2), []);
+      // pid 1 (or 2) lives as long as the machine does: a living would-be holder.
+      await leaveOwnerlessLock(dir, pending);
+      const r = await runCli(['apply', '--auto-approve'], { cwd: dir });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^error: \.mapsync\/live\.json is locked by another apply/m);
+      expect(existsSync(join(dir, `${STORE}.lock`))).toBe(true);
+    }
   });
 
   it('lets only one of several applies take over a dead holder\'s lock', async () => {

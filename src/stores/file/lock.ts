@@ -2,9 +2,11 @@
 // `<file>.lock` directory fresh while the lock is held; a lock whose mtime stopped moving is
 // stale after STALE_MS. A SIGKILLed apply would still block the next one for that long, so the
 // holder also writes its pid next to the lock: a lock held by a process that no longer exists on
-// this machine is taken over at once.
-import { mkdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+// this machine is taken over at once. The pid is written *before* the lock is taken, as a pending
+// owner file that becomes the owner file once the lock is held, so a process killed between
+// taking the lock and naming itself is still known to be dead.
+import { mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative } from 'node:path';
 import { hostname } from 'node:os';
 import { MapsyncError } from '../../errors.js';
 import { redact } from '../../secrets.js';
@@ -47,19 +49,48 @@ const isDead = (owner: Owner | undefined) => owner !== undefined && owner.host =
  * took and reports the lock as held.
  */
 async function claimDeadLock(file: string): Promise<boolean> {
-  if (!isDead(await readOwner(file))) return false;
+  const owner = await readOwner(file);
+  if (owner === undefined) return claimOwnerlessLock(file);
+  if (!isDead(owner)) return false;
+  return claimThrough(file, ownerPath(file));
+}
+
+/** Takes the lock over by renaming `token` (a dead holder's file) to a name of our own first. */
+async function claimThrough(file: string, token: string): Promise<boolean> {
   const claimed = `${ownerPath(file)}.claim-${process.pid}`;
   try {
-    await rename(ownerPath(file), claimed);
+    await rename(token, claimed);
   } catch {
     return false;
   }
   if (!isDead(await readOwner(file, claimed))) {
-    await rename(claimed, ownerPath(file)).catch(() => undefined);
+    await rename(claimed, token).catch(() => undefined);
     return false;
   }
   await rmdir(`${file}.lock`).catch(() => undefined);
   await rm(claimed, { force: true });
+  return true;
+}
+
+const pendingPath = (file: string, pid: number) => `${ownerPath(file)}.pending-${pid}`;
+
+/**
+ * A lock with no owner file: its holder was killed after taking it and before naming itself, or
+ * is releasing it right now. Every locker writes a pending owner file before it takes the lock,
+ * so when pending files exist and every one of them names a dead process of this machine, no
+ * living process can hold the lock. With no pending file at all (a holder releasing), or any
+ * living one, the lock is left alone. Claimers agree on the first pending file by name.
+ */
+async function claimOwnerlessLock(file: string): Promise<boolean> {
+  const prefix = `${basename(ownerPath(file))}.pending-`;
+  // Our own pending file (written before this attempt) is not a holder.
+  const ours = pendingPath(file, process.pid);
+  const names = (await readdir(dirname(file)).catch(() => [] as string[])).filter((name) => name.startsWith(prefix)).sort();
+  const paths = names.map((name) => join(dirname(file), name)).filter((path) => path !== ours);
+  if (paths.length === 0) return false;
+  for (const path of paths) if (!isDead(await readOwner(file, path))) return false;
+  if (!(await claimThrough(file, paths[0]!))) return false;
+  for (const path of paths.slice(1)) await rm(path, { force: true });
   return true;
 }
 
@@ -108,22 +139,29 @@ export async function lockCheckout(stateDir: string, store: string, service: str
 /** Locks `file` (which need not exist); `shown` is the path used in messages. Returns the release. */
 export async function lockStoreFile(file: string, shown: string): Promise<() => Promise<void>> {
   await mkdir(dirname(file), { recursive: true });
+  const owner: Owner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+  const pending = pendingPath(file, process.pid);
+  await writeFile(pending, JSON.stringify(owner) + '\n');
   let release: () => Promise<void>;
   try {
-    release = await tryLock(file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
-    // The holder may have died without releasing (SIGKILL, power loss): then take its lock over.
-    if (!(await claimDeadLock(file))) throw await lockedError(file, shown);
     try {
       release = await tryLock(file);
-    } catch (again) {
-      if ((again as NodeJS.ErrnoException).code === 'ELOCKED') throw await lockedError(file, shown);
-      throw again;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
+      // The holder may have died without releasing (SIGKILL, power loss): then take its lock over.
+      if (!(await claimDeadLock(file))) throw await lockedError(file, shown);
+      try {
+        release = await tryLock(file);
+      } catch (again) {
+        if ((again as NodeJS.ErrnoException).code === 'ELOCKED') throw await lockedError(file, shown);
+        throw again;
+      }
     }
+  } catch (err) {
+    await rm(pending, { force: true });
+    throw err;
   }
-  const owner: Owner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
-  await writeFile(ownerPath(file), JSON.stringify(owner) + '\n');
+  await rename(pending, ownerPath(file));
   return async () => {
     await rm(ownerPath(file), { force: true });
     await release();
