@@ -2,6 +2,7 @@
 // JWT bearer flow, Snowflake's key-pair JWT): the key itself in one variable, or a file named by
 // another. It is registered as a secret whole and line by line before anything can print it, so
 // even a fragment in a library's message is masked.
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { MapsyncError } from './errors.js';
 import { registerSecret } from './secrets.js';
@@ -41,4 +42,33 @@ export function readPrivateKeyText<Inline extends string, File extends string>(e
   }
   registerKey(text);
   return { text, from: vars.file };
+}
+
+export interface RsaKeyAdvice {
+  /** What to do when the text is no usable (unencrypted) PEM private key. */
+  pemHint: string;
+  /** Who needs RSA, e.g. "Salesforce's JWT bearer flow". */
+  needsRsa: string;
+  /** How to make an RSA key for that service. */
+  rsaHint: string;
+}
+
+/** The RSA private key from the environment, for RS256 signatures; one clear line when it is not one. */
+export function readRsaPrivateKey<Inline extends string, File extends string>(
+  env: NodeJS.ProcessEnv,
+  vars: PrivateKeyVariables<Inline, File>,
+  advice: RsaKeyAdvice,
+): { key: KeyObject; from: Inline | File } {
+  const { text, from } = readPrivateKeyText(env, vars);
+  let key: KeyObject;
+  try {
+    key = createPrivateKey({ key: text, format: 'pem' });
+  } catch (err) {
+    const reason = (err as { code?: string }).code === 'ERR_MISSING_PASSPHRASE' ? 'it is encrypted with a passphrase' : (err as Error).message.split('\n')[0];
+    throw new MapsyncError(`${from} is not a usable PEM private key: ${reason}`, { hint: advice.pemHint });
+  }
+  if (key.asymmetricKeyType !== 'rsa') {
+    throw new MapsyncError(`${from} is ${key.asymmetricKeyType ? `an ${key.asymmetricKeyType.toUpperCase()}` : 'not an RSA'} key: ${advice.needsRsa} needs an RSA key (RS256)`, { hint: advice.rsaHint });
+  }
+  return { key, from };
 }

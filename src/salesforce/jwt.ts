@@ -2,9 +2,8 @@
 // signed with node:crypto (a JOSE library would add a dependency for one signature), claims
 // iss/sub/aud/exp as Salesforce documents them. A new assertion is signed for every login: no
 // refresh token is issued in this flow.
-import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
-import { MapsyncError } from '../errors.js';
-import { readPrivateKeyText } from '../privateKeyText.js';
+import { sign, type KeyObject } from 'node:crypto';
+import { readRsaPrivateKey } from '../privateKeyText.js';
 import { registerSecret } from '../secrets.js';
 
 /** Salesforce accepts an `exp` at most 3 minutes ahead; stay a little inside it for clock skew. */
@@ -30,26 +29,15 @@ export function defaultAudience(loginUrl: string): string {
 
 /** Reads and checks the private key (SF_JWT_KEY wins over SF_JWT_KEY_FILE). */
 export function loadPrivateKey(env: NodeJS.ProcessEnv): PrivateKeySource {
-  const { text, from } = readPrivateKeyText(env, {
+  return readRsaPrivateKey(env, {
     inline: 'SF_JWT_KEY',
     file: 'SF_JWT_KEY_FILE',
     fileHint: "point SF_JWT_KEY_FILE at the PEM private key of the connected app's certificate, or put the key itself in SF_JWT_KEY",
+  }, {
+    pemHint: 'use the unencrypted key whose certificate is uploaded to the connected app, from -----BEGIN PRIVATE KEY----- to -----END PRIVATE KEY----- (decrypt one with `openssl pkey -in server.key -out server.pem`)',
+    needsRsa: "Salesforce's JWT bearer flow",
+    rsaHint: 'create an RSA key and certificate (`openssl req -x509 -newkey rsa:2048 -nodes -keyout server.key -out server.crt -days 730`) and upload server.crt to the connected app',
   });
-  let key: KeyObject;
-  try {
-    key = createPrivateKey({ key: text, format: 'pem' });
-  } catch (err) {
-    const reason = (err as { code?: string }).code === 'ERR_MISSING_PASSPHRASE' ? 'it is encrypted with a passphrase' : `${(err as Error).message.split('\n')[0]}`;
-    throw new MapsyncError(`${from} is not a usable PEM private key: ${reason}`, {
-      hint: 'use the unencrypted key whose certificate is uploaded to the connected app, from -----BEGIN PRIVATE KEY----- to -----END PRIVATE KEY----- (decrypt one with `openssl pkey -in server.key -out server.pem`)',
-    });
-  }
-  if (key.asymmetricKeyType !== 'rsa') {
-    throw new MapsyncError(`${from} is ${key.asymmetricKeyType ? `an ${key.asymmetricKeyType.toUpperCase()}` : 'not an RSA'} key: Salesforce's JWT bearer flow needs an RSA key (RS256)`, {
-      hint: 'create an RSA key and certificate (`openssl req -x509 -newkey rsa:2048 -nodes -keyout server.key -out server.crt -days 730`) and upload server.crt to the connected app',
-    });
-  }
-  return { key, from };
 }
 
 const base64url = (data: Buffer | string): string => Buffer.from(data).toString('base64url');

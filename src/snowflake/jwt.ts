@@ -3,9 +3,8 @@
 // exp inside the hour Snowflake allows. The fingerprint is the base64 SHA-256 of the public
 // key's SubjectPublicKeyInfo DER, the value `DESC USER` shows as RSA_PUBLIC_KEY_FP, so an admin
 // can compare the two when Snowflake refuses the key.
-import { createHash, createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
-import { MapsyncError } from '../errors.js';
-import { readPrivateKeyText } from '../privateKeyText.js';
+import { createHash, createPublicKey, sign, type KeyObject } from 'node:crypto';
+import { readRsaPrivateKey } from '../privateKeyText.js';
 import { registerSecret } from '../secrets.js';
 import type { SnowflakeSettings } from './settings.js';
 
@@ -27,25 +26,15 @@ export function spkiFingerprint(key: KeyObject): string {
 
 /** Reads and checks the private key (SNOWFLAKE_PRIVATE_KEY wins over SNOWFLAKE_PRIVATE_KEY_FILE). */
 export function loadSnowflakeKey(env: NodeJS.ProcessEnv): SnowflakeKey {
-  const { text, from } = readPrivateKeyText(env, {
+  const { key, from } = readRsaPrivateKey(env, {
     inline: 'SNOWFLAKE_PRIVATE_KEY',
     file: 'SNOWFLAKE_PRIVATE_KEY_FILE',
     fileHint: 'point SNOWFLAKE_PRIVATE_KEY_FILE at the PKCS#8 PEM private key whose public key is set on the Snowflake user, or put the key itself in SNOWFLAKE_PRIVATE_KEY',
+  }, {
+    pemHint: 'use the unencrypted PKCS#8 key, from -----BEGIN PRIVATE KEY----- to -----END PRIVATE KEY----- (`openssl pkcs8 -topk8 -nocrypt -in rsa_key.p8` decrypts one)',
+    needsRsa: "Snowflake's key-pair authentication",
+    rsaHint: 'create one with `openssl genrsa 2048 | openssl pkcs8 -topk8 -nocrypt -out rsa_key.p8` and set its public key on the user (ALTER USER … SET RSA_PUBLIC_KEY)',
   });
-  let key: KeyObject;
-  try {
-    key = createPrivateKey({ key: text, format: 'pem' });
-  } catch (err) {
-    const reason = (err as { code?: string }).code === 'ERR_MISSING_PASSPHRASE' ? 'it is encrypted with a passphrase' : (err as Error).message.split('\n')[0];
-    throw new MapsyncError(`${from} is not a usable PEM private key: ${reason}`, {
-      hint: 'use the unencrypted PKCS#8 key, from -----BEGIN PRIVATE KEY----- to -----END PRIVATE KEY----- (`openssl pkcs8 -topk8 -nocrypt -in rsa_key.p8` decrypts one)',
-    });
-  }
-  if (key.asymmetricKeyType !== 'rsa') {
-    throw new MapsyncError(`${from} is not an RSA key: Snowflake's key-pair authentication needs an RSA key (RS256)`, {
-      hint: 'create one with `openssl genrsa 2048 | openssl pkcs8 -topk8 -nocrypt -out rsa_key.p8` and set its public key on the user (ALTER USER … SET RSA_PUBLIC_KEY)',
-    });
-  }
   return { key, fingerprint: spkiFingerprint(key), from };
 }
 
